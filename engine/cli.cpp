@@ -1,0 +1,294 @@
+#include "engine/cli.hpp"
+
+#include "engine/manifest.hpp"
+#include "engine/progress.hpp"
+#include "engine/result_tables.hpp"
+#include "engine/result_writers.hpp"
+#include "engine/run_directory.hpp"
+#include "engine/runner.hpp"
+#include "engine/scenario_loader.hpp"
+#include "engine/simulation.hpp"
+#include "engine/version.hpp"
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <oneapi/tbb/info.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <charconv>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace districtcast::cli {
+namespace po = boost::program_options;
+namespace {
+
+using Args = std::vector<std::string>;
+
+/// A subcommand: name, one-line summary, handler (receives the arguments after the name).
+struct Subcommand {
+  const char* name;
+  const char* summary;
+  int (*handler)(const Args& args);
+};
+
+int run_command(const Args& args);
+int validate_command(const Args& args);
+
+constexpr Subcommand kSubcommands[] = {
+    {"run", "simulate a scenario and write its result distributions", run_command},
+    {"validate", "check scenario files without running them", validate_command},
+};
+
+constexpr const char* kExitCodes =
+    "Exit codes: 0 success, 1 runtime failure, 2 usage error or invalid input (nothing written),\n"
+    "            130 interrupted (nothing written).\n";
+
+void print_top_help() {
+  fmt::print(
+      "districtcast {} - Monte Carlo forecasts of district GDP and firm formation\n\n"
+      "Usage: districtcast <command> [options]\n"
+      "       districtcast --help | --version\n\n"
+      "Commands:\n",
+      kEngineVersion);
+  for (const auto& c : kSubcommands) fmt::print("  {:<10} {}\n", c.name, c.summary);
+  fmt::print(
+      "\nRun 'districtcast <command> --help' for the options of a command.\n"
+      "Example: districtcast run scenarios/trillion_club.yaml --paths 200000\n{}",
+      kExitCodes);
+}
+
+int usage_error(const std::string& command, const std::string& message) {
+  fmt::print(stderr, "districtcast {}: {}\nTry 'districtcast {} --help'.\n", command, message, command);
+  return kUsageOrInvalidInput;
+}
+
+/// Parses a whole number in [low, high] given to `flag`; returns an error message or "".
+std::string parse_count(const std::string& flag, const std::string& text, std::uint64_t low, std::uint64_t high,
+                        std::uint64_t& out) {
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) {
+    return fmt::format("{} expects a whole number, got '{}'", flag, text);
+  }
+  if (out < low || out > high) return fmt::format("{} must be in [{}, {}], got {}", flag, low, high, text);
+  return "";
+}
+
+void print_diagnostics(const std::vector<Diagnostic>& errors) {
+  for (const auto& d : errors) fmt::print(stderr, "{}\n", d.to_string());
+}
+
+// ---------------------------------------------------------------------------------------------- run
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+/// Installs SIGINT/SIGTERM handlers for the run; a second signal gets the default action.
+void install_interrupt_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = static_cast<int>(SA_RESETHAND);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+struct RunOptions {
+  std::string scenario_file;
+  std::string out;
+  bool overwrite = false;
+  std::string paths, seed, threads;
+  bool quiet = false;
+};
+
+po::options_description run_options_description(RunOptions& o) {
+  po::options_description d(
+      "Usage: districtcast run SCENARIO.yaml [options]\n\n"
+      "Simulates the scenario and writes summary.csv, histograms.csv, thresholds.csv, first_crossing.csv,\n"
+      "summary.json and manifest.json into a new result directory (default outputs/<name>/<UTC time>/),\n"
+      "atomically: the directory appears only when complete. The last line on stdout is its path.\n\n"
+      "Options");
+  d.add_options()("help,h", "show this help")(
+      "out,o", po::value(&o.out)->value_name("DIR"), "write results exactly into DIR (must be empty or absent)")(
+      "overwrite", po::bool_switch(&o.overwrite), "allow --out DIR to replace an existing non-empty directory")(
+      "paths,n", po::value(&o.paths)->value_name("N"), "number of Monte Carlo paths (overrides the scenario)")(
+      "seed,s", po::value(&o.seed)->value_name("N"), "random seed, 0..2^64-1 (overrides the scenario)")(
+      "threads,j", po::value(&o.threads)->value_name("N"),
+      "worker threads (default: all cores); results are identical for any N")(
+      "quiet,q", po::bool_switch(&o.quiet), "no progress bar and no summary line on stderr");
+  return d;
+}
+
+int run_command(const Args& args) {
+  RunOptions o;
+  po::options_description visible = run_options_description(o);
+  po::options_description all = visible;
+  all.add_options()("scenario", po::value(&o.scenario_file));
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error("run", e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << visible << "\n" << kExitCodes;
+    return kSuccess;
+  }
+  if (o.scenario_file.empty()) return usage_error("run", "missing the scenario file");
+
+  LoadResult loaded = load_scenario_file(o.scenario_file);
+  if (!loaded.ok()) {
+    print_diagnostics(loaded.errors);
+    return kUsageOrInvalidInput;
+  }
+  Scenario scenario = std::move(*loaded.scenario);
+  std::uint64_t threads = tbb::info::default_concurrency();
+  for (const auto& [flag, text, low, high, target] :
+       {std::tuple{"--paths", o.paths, std::uint64_t{1}, kMaxPaths, &scenario.paths},
+        std::tuple{"--seed", o.seed, std::uint64_t{0}, ~std::uint64_t{0}, &scenario.seed},
+        std::tuple{"--threads", o.threads, std::uint64_t{1}, std::uint64_t{1024}, &threads}}) {
+    if (text.empty()) continue;
+    if (auto problem = parse_count(flag, text, low, high, *target); !problem.empty()) return usage_error("run", problem);
+  }
+
+  const std::filesystem::path target =
+      o.out.empty() ? default_run_directory("outputs", scenario.name) : std::filesystem::path(o.out);
+  DirectoryProblem problem;
+  std::optional<RunDirectory> directory = RunDirectory::prepare(target, o.overwrite, problem);
+  if (!directory) {
+    fmt::print(stderr, "districtcast run: {}\n", problem.message);
+    return problem.usage_error ? kUsageOrInvalidInput : kRuntimeFailure;
+  }
+
+  try {
+    const Simulation simulation(scenario);
+    install_interrupt_handlers();
+    ProgressBar bar(scenario.paths, !o.quiet && ::isatty(STDERR_FILENO) == 1);
+    RunSettings settings;
+    settings.paths = scenario.paths;
+    settings.seed = scenario.seed;
+    settings.threads = static_cast<unsigned>(threads);
+    settings.cancel = &g_interrupted;
+    settings.on_progress = [&bar](std::uint64_t done) { bar.update(done); };
+    RunFacts facts{o.scenario_file, settings.threads, settings.block_size, std::chrono::system_clock::now(), {}, 0.0};
+    const auto start = std::chrono::steady_clock::now();
+    RunOutcome outcome = run_simulation(simulation, settings);
+    bar.finish();
+    if (outcome.cancelled || g_interrupted.load()) {
+      directory->discard();
+      fmt::print(stderr, "districtcast run: interrupted after {} of {} paths; nothing was written\n",
+                 with_thousands(outcome.totals->paths()), with_thousands(scenario.paths));
+      return kInterrupted;
+    }
+    facts.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    facts.finished_at = std::chrono::system_clock::now();
+    const ResultTables tables = build_result_tables(scenario, *outcome.totals);
+    write_result_files(directory->staging(), scenario, tables);
+    write_manifest(directory->staging(), scenario, facts);
+    if (g_interrupted.load()) {
+      directory->discard();
+      fmt::print(stderr, "districtcast run: interrupted while writing; nothing was written\n");
+      return kInterrupted;
+    }
+    directory->commit();
+    if (!o.quiet) {
+      fmt::print(stderr, "districtcast: {}: {} paths x {} years in {:.2f} s ({} paths/s, {} thread{})\n",
+                 scenario.name, with_thousands(scenario.paths), scenario.horizon, facts.wall_seconds,
+                 human_rate(static_cast<double>(scenario.paths) / std::max(facts.wall_seconds, 1e-9)),
+                 settings.threads, settings.threads == 1 ? "" : "s");
+    }
+    fmt::print("{}\n", directory->target().string());
+    return kSuccess;
+  } catch (const std::exception& e) {
+    directory->discard();
+    fmt::print(stderr, "districtcast run: error: {}; nothing was written\n", e.what());
+    return kRuntimeFailure;
+  }
+}
+
+// ----------------------------------------------------------------------------------------- validate
+
+int validate_command(const Args& args) {
+  std::vector<std::string> files;
+  po::options_description visible(
+      "Usage: districtcast validate SCENARIO.yaml...\n\n"
+      "Checks each file (YAML syntax, every key, type and range, district ids, correlation matrix)\n"
+      "without running anything. Prints one 'ok' line per valid file on stdout and one line per\n"
+      "problem on stderr.\n\nOptions");
+  visible.add_options()("help,h", "show this help");
+  po::options_description all = visible;
+  all.add_options()("files", po::value(&files));
+  po::positional_options_description positional;
+  positional.add("files", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error("validate", e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << visible << "\n" << kExitCodes;
+    return kSuccess;
+  }
+  if (files.empty()) return usage_error("validate", "give at least one scenario file");
+  int status = kSuccess;
+  for (const auto& file : files) {
+    const LoadResult loaded = load_scenario_file(file);
+    if (!loaded.ok()) {
+      print_diagnostics(loaded.errors);
+      status = kUsageOrInvalidInput;
+      continue;
+    }
+    const Scenario& s = *loaded.scenario;
+    fmt::print("{}: ok ({}: {} district{}, {}-{}, {} paths, seed {})\n", file, s.name, s.districts.size(),
+               s.districts.size() == 1 ? "" : "s", s.base_year + 1, s.base_year + s.horizon, with_thousands(s.paths),
+               s.seed);
+  }
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, const char* const* argv) {
+  try {
+    const Args args(argv + 1, argv + argc);
+    if (args.empty()) {
+      print_top_help();
+      return kUsageOrInvalidInput;
+    }
+    const std::string& first = args[0];
+    if (first == "--help" || first == "-h" || first == "help") {
+      print_top_help();
+      return kSuccess;
+    }
+    if (first == "--version" || first == "-V") {
+      fmt::print("districtcast {}\n", kEngineVersion);
+      return kSuccess;
+    }
+    for (const auto& c : kSubcommands) {
+      if (first == c.name) return c.handler(Args(args.begin() + 1, args.end()));
+    }
+    std::vector<std::string> names;
+    for (const auto& c : kSubcommands) names.emplace_back(c.name);
+    const std::string suggestion = closest_match(first, names);
+    fmt::print(stderr, "districtcast: unknown command '{}'{}\nTry 'districtcast --help'.\n", first,
+               suggestion.empty() ? "" : fmt::format("; did you mean '{}'?", suggestion));
+    return kUsageOrInvalidInput;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "districtcast: error: {}\n", e.what());
+    return kRuntimeFailure;
+  }
+}
+
+}  // namespace districtcast::cli

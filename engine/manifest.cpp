@@ -1,0 +1,48 @@
+#include "engine/manifest.hpp"
+
+#include "engine/result_writers.hpp"
+#include "engine/scenario_json.hpp"
+#include "engine/sha256.hpp"
+#include "engine/version.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+#include <fstream>
+#include <stdexcept>
+
+namespace districtcast {
+
+std::string iso8601_utc(std::chrono::system_clock::time_point t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
+                     utc.tm_hour, utc.tm_min, utc.tm_sec);
+}
+
+void write_manifest(const std::filesystem::path& dir, const Scenario& scenario, const RunFacts& facts) {
+  nlohmann::ordered_json files = nlohmann::ordered_json::object();
+  for (const auto& name : result_file_names()) files[name] = sha256_file_hex(dir / name);
+  nlohmann::ordered_json doc;
+  doc["engine_version"] = kEngineVersion;
+  doc["scenario"] = scenario.name;
+  doc["scenario_file"] = facts.scenario_file;
+  doc["scenario_sha256"] = scenario_sha256(scenario);
+  doc["seed"] = scenario.seed;
+  doc["paths"] = scenario.paths;
+  doc["threads"] = facts.threads;
+  doc["block_size"] = facts.block_size;
+  doc["started_at"] = iso8601_utc(facts.started_at);
+  doc["finished_at"] = iso8601_utc(facts.finished_at);
+  doc["wall_seconds"] = facts.wall_seconds;
+  doc["files_sha256"] = files;
+  doc["resolved_scenario"] = to_json(scenario);
+  std::ofstream out(dir / "manifest.json", std::ios::binary);
+  out << doc.dump(2) << '\n';
+  out.close();
+  if (!out) throw std::runtime_error(fmt::format("error writing {}", (dir / "manifest.json").string()));
+}
+
+}  // namespace districtcast

@@ -1,0 +1,29 @@
+#pragma once
+/// \file manifest.json: what was run, by which engine, when, and the SHA-256 of every result file.
+
+#include "engine/scenario.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+namespace districtcast {
+
+/// Facts about a run that are not in the scenario.
+struct RunFacts {
+  std::string scenario_file;  ///< as given on the command line
+  unsigned threads = 1;
+  std::uint64_t block_size = 0;
+  std::chrono::system_clock::time_point started_at;
+  std::chrono::system_clock::time_point finished_at;
+  double wall_seconds = 0.0;
+};
+
+/// ISO 8601 UTC with seconds, e.g. 2026-11-28T16:24:41Z.
+[[nodiscard]] std::string iso8601_utc(std::chrono::system_clock::time_point t);
+
+/// Writes `dir/manifest.json`: engine_version, scenario, scenario_sha256, seed, paths, threads, timings,
+/// the SHA-256 of each result file already in `dir`, and the resolved scenario. Throws on I/O failure.
+void write_manifest(const std::filesystem::path& dir, const Scenario& scenario, const RunFacts& facts);
+
+}  // namespace districtcast

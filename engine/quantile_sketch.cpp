@@ -1,0 +1,226 @@
+/// \file DDSketch-style quantile sketch: log buckets, dense growable stores, integer counts.
+#include "engine/quantile_sketch.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace districtcast {
+
+namespace {
+
+constexpr double kMaxDouble = std::numeric_limits<double>::max();
+
+/// Largest |bucket index| allowed; leaves headroom for growth slack in int32 arithmetic.
+constexpr double kMaxAbsIndex = static_cast<double>(std::numeric_limits<std::int32_t>::max() / 4);
+
+/// Smallest slack (in buckets) added whenever a store grows.
+constexpr std::int64_t kMinSlack = 16;
+
+}  // namespace
+
+QuantileSketch::QuantileSketch(SketchAccuracy accuracy) : accuracy_(accuracy), gamma_(0.0), inv_log_gamma_(0.0) {
+  const double alpha = accuracy_.relative;
+  if (!(alpha > 0.0 && alpha < 1.0)) throw std::invalid_argument("QuantileSketch: relative accuracy must be in (0, 1)");
+  if (!(accuracy_.zero_threshold >= 0.0) || !std::isfinite(accuracy_.zero_threshold)) {
+    throw std::invalid_argument("QuantileSketch: zero_threshold must be finite and >= 0");
+  }
+  gamma_ = (1.0 + alpha) / (1.0 - alpha);
+  inv_log_gamma_ = 1.0 / std::log(gamma_);
+  if (!(inv_log_gamma_ > 0.0) || !std::isfinite(inv_log_gamma_)) {
+    throw std::invalid_argument("QuantileSketch: relative accuracy too small");
+  }
+  // The smallest magnitude that reaches a store is zero_threshold (or the smallest subnormal when the
+  // threshold is 0); the largest is DBL_MAX. Both indices must fit comfortably in int32.
+  const double min_magnitude =
+      accuracy_.zero_threshold > 0.0 ? accuracy_.zero_threshold : std::numeric_limits<double>::denorm_min();
+  const double max_abs_log = std::max(std::log(kMaxDouble), std::fabs(std::log(min_magnitude)));
+  if (max_abs_log * inv_log_gamma_ + 2.0 > kMaxAbsIndex) {
+    throw std::invalid_argument("QuantileSketch: relative accuracy too small for int32 bucket indices");
+  }
+}
+
+std::int32_t QuantileSketch::index_of(double magnitude) const noexcept {
+  // magnitude is finite and > 0 here, so the log is finite and (by the constructor check) the index
+  // fits in int32; the clamp only guards against misuse.
+  const double idx = std::ceil(std::log(magnitude) * inv_log_gamma_);
+  return static_cast<std::int32_t>(std::clamp(idx, -kMaxAbsIndex, kMaxAbsIndex));
+}
+
+double QuantileSketch::representative(std::int32_t index) const noexcept {
+  // 2 gamma^i / (gamma + 1) = gamma^(i-1) * 2 gamma / (gamma + 1). gamma^(i-1) is below the bucket's
+  // values and therefore finite for any occupied bucket; the product may exceed DBL_MAX only when the
+  // exact representative does, in which case DBL_MAX is closer to every value the bucket holds.
+  const double r = std::pow(gamma_, static_cast<double>(index) - 1.0) * (2.0 * gamma_ / (gamma_ + 1.0));
+  return std::min(r, kMaxDouble);
+}
+
+void QuantileSketch::Store::extend(std::int32_t lo, std::int32_t hi) {
+  const std::int64_t size = static_cast<std::int64_t>(counts.size());
+  const std::int64_t old_lo = offset;
+  const std::int64_t old_hi = old_lo + size;  // exclusive
+  std::int64_t new_lo = 0;
+  std::int64_t new_hi = 0;
+  if (size == 0) {
+    const std::int64_t need = static_cast<std::int64_t>(hi) - lo + 1;
+    const std::int64_t half_slack = std::max(kMinSlack, need / 4) / 2;
+    new_lo = lo - half_slack;
+    new_hi = static_cast<std::int64_t>(hi) + 1 + half_slack;
+  } else {
+    new_lo = std::min<std::int64_t>(old_lo, lo);
+    new_hi = std::max<std::int64_t>(old_hi, static_cast<std::int64_t>(hi) + 1);
+    if (new_lo == old_lo && new_hi == old_hi) return;
+    // Geometric growth: add >= 25% of the new size as slack on each side that had to grow, so a range
+    // that keeps widening (e.g. sorted input) costs amortised O(1) copies per bucket.
+    const std::int64_t slack = std::max(kMinSlack, (new_hi - new_lo) / 4);
+    if (new_lo < old_lo) new_lo -= slack;
+    if (new_hi > old_hi) new_hi += slack;
+  }
+  new_lo = std::max<std::int64_t>(new_lo, std::numeric_limits<std::int32_t>::min());
+  new_hi = std::min<std::int64_t>(new_hi, std::numeric_limits<std::int32_t>::max());
+
+  std::vector<std::uint64_t> grown(static_cast<std::size_t>(new_hi - new_lo), 0);
+  if (size > 0) std::copy(counts.begin(), counts.end(), grown.begin() + (old_lo - new_lo));
+  counts.swap(grown);
+  offset = static_cast<std::int32_t>(new_lo);
+}
+
+void QuantileSketch::Store::add(std::int32_t index, std::uint64_t n) {
+  std::int64_t pos = static_cast<std::int64_t>(index) - offset;
+  if (pos < 0 || pos >= static_cast<std::int64_t>(counts.size())) [[unlikely]] {
+    extend(index, index);
+    pos = static_cast<std::int64_t>(index) - offset;
+  }
+  counts[static_cast<std::size_t>(pos)] += n;
+}
+
+void QuantileSketch::Store::merge(const Store& other) {
+  // Only the occupied part of `other` matters; its slack must not inflate this store.
+  std::size_t first = 0;
+  std::size_t last = other.counts.size();
+  while (first < last && other.counts[first] == 0) ++first;
+  if (first == last) return;
+  while (other.counts[last - 1] == 0) --last;
+  const std::int32_t lo = other.offset + static_cast<std::int32_t>(first);
+  const std::int32_t hi = other.offset + static_cast<std::int32_t>(last - 1);
+  extend(lo, hi);  // no-op if already covered (always the case when other aliases *this)
+  const std::size_t shift = static_cast<std::size_t>(lo - offset);
+  for (std::size_t j = first; j < last; ++j) counts[shift + (j - first)] += other.counts[j];
+}
+
+void QuantileSketch::add(double x) {
+  if (!std::isfinite(x)) [[unlikely]] {
+    throw std::invalid_argument("QuantileSketch::add: observation must be finite");
+  }
+  const double m = std::fabs(x);
+  if (m < accuracy_.zero_threshold || m == 0.0) {
+    ++zero_count_;
+  } else if (x > 0.0) {
+    positive_.add(index_of(m), 1);
+  } else {
+    negative_.add(index_of(m), 1);
+  }
+  ++count_;
+}
+
+void QuantileSketch::merge(const QuantileSketch& other) {
+  if (!(other.accuracy_ == accuracy_)) {
+    throw std::invalid_argument("QuantileSketch::merge: sketches have different accuracy parameters");
+  }
+  if (other.count_ == 0) return;
+  positive_.merge(other.positive_);
+  negative_.merge(other.negative_);
+  zero_count_ += other.zero_count_;
+  count_ += other.count_;
+}
+
+double QuantileSketch::quantile(double q) const {
+  if (!(q >= 0.0 && q <= 1.0)) throw std::invalid_argument("QuantileSketch::quantile: q must be in [0, 1]");
+  if (count_ == 0) return 0.0;
+  const double rank = std::floor(q * static_cast<double>(count_ - 1));
+  const std::uint64_t k = std::min(static_cast<std::uint64_t>(rank), count_ - 1);
+
+  std::uint64_t cumulative = 0;
+  // Negative values, most negative first: highest magnitude index first.
+  for (std::size_t j = negative_.counts.size(); j-- > 0;) {
+    cumulative += negative_.counts[j];
+    if (cumulative > k) return -representative(negative_.offset + static_cast<std::int32_t>(j));
+  }
+  cumulative += zero_count_;
+  if (cumulative > k) return 0.0;
+  for (std::size_t j = 0; j < positive_.counts.size(); ++j) {
+    cumulative += positive_.counts[j];
+    if (cumulative > k) return representative(positive_.offset + static_cast<std::int32_t>(j));
+  }
+  // Unreachable when counts are consistent (cumulative == count_ > k).
+  return 0.0;
+}
+
+double QuantileSketch::cdf(double x) const {
+  if (count_ == 0) return 0.0;
+  if (std::isnan(x)) return std::numeric_limits<double>::quiet_NaN();
+  // Representatives increase strictly with the index, so the buckets of a store whose representative
+  // magnitude lies below a limit form a prefix of the dense range: binary search, then sum counts.
+  const auto prefix_length = [this](const Store& store, auto&& below_limit) {
+    std::size_t lo = 0;
+    std::size_t hi = store.counts.size();
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (below_limit(representative(store.offset + static_cast<std::int32_t>(mid)))) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  };
+  const auto sum = [](const Store& store, std::size_t first, std::size_t last) {
+    std::uint64_t total = 0;
+    for (std::size_t j = first; j < last; ++j) total += store.counts[j];
+    return total;
+  };
+
+  std::uint64_t at_or_below = 0;
+  if (x < 0.0) {
+    // Negative bucket i reports -rep(i) <= x  <=>  rep(i) >= -x: the suffix after all rep(i) < -x.
+    const double m = -x;
+    const std::size_t first = prefix_length(negative_, [m](double r) { return r < m; });
+    at_or_below = sum(negative_, first, negative_.counts.size());
+  } else {
+    const std::size_t last = prefix_length(positive_, [x](double r) { return r <= x; });
+    at_or_below = (count_ - sum(positive_, 0, positive_.counts.size())) + sum(positive_, 0, last);
+  }
+  return static_cast<double>(at_or_below) / static_cast<double>(count_);
+}
+
+std::vector<SketchBucket> QuantileSketch::buckets() const {
+  std::vector<SketchBucket> out;
+  const double zt = accuracy_.zero_threshold;
+  // Magnitude bounds of store bucket i: (gamma^(i-1), gamma^i], clipped to [zero_threshold, DBL_MAX]
+  // (values below zero_threshold go to the zero bucket; no finite value exceeds DBL_MAX).
+  const auto magnitude_lower = [&](std::int32_t i) {
+    return std::min(std::max(std::pow(gamma_, static_cast<double>(i) - 1.0), zt), kMaxDouble);
+  };
+  const auto magnitude_upper = [&](std::int32_t i) {
+    return std::min(std::pow(gamma_, static_cast<double>(i)), kMaxDouble);
+  };
+  for (std::size_t j = negative_.counts.size(); j-- > 0;) {
+    if (negative_.counts[j] == 0) continue;
+    const std::int32_t i = negative_.offset + static_cast<std::int32_t>(j);
+    out.push_back({-magnitude_upper(i), -magnitude_lower(i), -representative(i), negative_.counts[j]});
+  }
+  if (zero_count_ > 0) out.push_back({-zt, zt, 0.0, zero_count_});
+  for (std::size_t j = 0; j < positive_.counts.size(); ++j) {
+    if (positive_.counts[j] == 0) continue;
+    const std::int32_t i = positive_.offset + static_cast<std::int32_t>(j);
+    out.push_back({magnitude_lower(i), magnitude_upper(i), representative(i), positive_.counts[j]});
+  }
+  return out;
+}
+
+std::size_t QuantileSketch::memory_bytes() const noexcept {
+  return sizeof(*this) + (positive_.counts.capacity() + negative_.counts.capacity()) * sizeof(std::uint64_t);
+}
+
+}  // namespace districtcast

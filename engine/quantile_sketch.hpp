@@ -1,0 +1,83 @@
+#pragma once
+/// \file A DDSketch-style log-bucketed quantile sketch with integer counts (merge order cannot matter).
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace districtcast {
+
+/// Accuracy parameters of a QuantileSketch. Two sketches merge only if their parameters are equal.
+struct SketchAccuracy {
+  /// Relative accuracy alpha: every |value| >= zero_threshold is reported within alpha * |value|.
+  double relative = 1e-3;
+  /// Values with |value| < zero_threshold share one bucket reported as 0 (absolute error < zero_threshold).
+  double zero_threshold = 1e-5;
+  friend bool operator==(const SketchAccuracy&, const SketchAccuracy&) = default;
+};
+
+/// One occupied bucket of a sketch, for histogram construction.
+struct SketchBucket {
+  double lower;           ///< smallest value the bucket can hold (inclusive or exclusive per sign; see docs)
+  double upper;           ///< largest value the bucket can hold
+  double representative; ///< value reported for observations in this bucket
+  std::uint64_t count;    ///< number of observations in the bucket
+};
+
+/// Quantile sketch with a guaranteed error bound and memory independent of the number of observations.
+///
+/// Bucket i of the positive store holds (gamma^(i-1), gamma^i] with gamma = (1+alpha)/(1-alpha) and
+/// reports 2 gamma^i / (gamma + 1); the negative store mirrors it; |x| < zero_threshold goes to the zero
+/// bucket, reported as 0. Hence for the exact sample quantile x_(k), k = floor(q (n-1)) (0-based order
+/// statistic), quantile(q) returns v with |v - x_(k)| <= max(alpha |x_(k)|, zero_threshold).
+/// Memory: O(log(max|x| / min|x|) / alpha) counters (dense over the occupied index range of each sign),
+/// never O(n). Counts are integers, so merge() is exact and order-independent.
+class QuantileSketch {
+public:
+  /// Creates an empty sketch. Throws std::invalid_argument unless 0 < relative < 1, zero_threshold is
+  /// finite and >= 0, and the accuracy keeps every bucket index within int32 (relative >= ~2e-6).
+  explicit QuantileSketch(SketchAccuracy accuracy = {});
+
+  /// Adds one finite observation; throws std::invalid_argument for NaN or +-inf (sketch unchanged).
+  void add(double x);
+  /// Adds all counts of `other`; precondition: other.accuracy() == accuracy() (else throws
+  /// std::invalid_argument and leaves this sketch unchanged).
+  void merge(const QuantileSketch& other);
+
+  /// Number of observations.
+  [[nodiscard]] std::uint64_t count() const noexcept { return count_; }
+  /// The q-quantile, q in [0, 1], per the bound above; 0 when empty. Throws std::invalid_argument for q
+  /// outside [0, 1] or NaN.
+  [[nodiscard]] double quantile(double q) const;
+  /// Fraction of observations in buckets whose representative value is <= x (approximate CDF); 0 when
+  /// empty, NaN for NaN x.
+  [[nodiscard]] double cdf(double x) const;
+  /// Occupied buckets in ascending order of value (empty buckets skipped).
+  [[nodiscard]] std::vector<SketchBucket> buckets() const;
+  /// Bytes held by this sketch (object plus heap storage), for memory accounting.
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
+  [[nodiscard]] const SketchAccuracy& accuracy() const noexcept { return accuracy_; }
+
+private:
+  /// Dense counters over a contiguous, growable range of bucket indices.
+  struct Store {
+    std::int32_t offset = 0;            ///< bucket index of counts[0]
+    std::vector<std::uint64_t> counts;  ///< counts[i] = observations in bucket offset + i
+    void add(std::int32_t index, std::uint64_t n);
+    void merge(const Store& other);
+    /// Grows the range (geometrically, with slack) so that indices lo..hi (inclusive) are addressable.
+    void extend(std::int32_t lo, std::int32_t hi);
+  };
+  [[nodiscard]] std::int32_t index_of(double magnitude) const noexcept;
+  [[nodiscard]] double representative(std::int32_t index) const noexcept;
+
+  SketchAccuracy accuracy_;
+  double gamma_;
+  double inv_log_gamma_;
+  Store positive_;
+  Store negative_;
+  std::uint64_t zero_count_ = 0;
+  std::uint64_t count_ = 0;
+};
+
+}  // namespace districtcast

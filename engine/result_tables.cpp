@@ -1,0 +1,99 @@
+#include "engine/result_tables.hpp"
+
+#include "engine/quantile_names.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace districtcast {
+namespace {
+
+std::vector<HistogramRow> histogram(const SummaryRow& cell, const QuantileSketch& sketch, int bins) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const double low = sketch.quantile(0.001);
+  const double high = sketch.quantile(0.999);
+  const auto total = static_cast<double>(sketch.count());
+  const std::size_t inner = low < high ? static_cast<std::size_t>(bins) : 1;
+  const double width = (high - low) / static_cast<double>(inner);
+  std::vector<std::uint64_t> counts(inner + 2, 0);  // [0] lower tail, [1..inner] bins, [inner+1] upper tail
+  for (const SketchBucket& bucket : sketch.buckets()) {
+    const double x = bucket.representative;
+    std::size_t slot = 0;
+    if (x < low) {
+      slot = 0;
+    } else if (x > high) {
+      slot = inner + 1;
+    } else if (inner == 1) {
+      slot = 1;
+    } else {
+      const auto k = static_cast<std::size_t>(std::floor((x - low) / width));
+      slot = 1 + std::min(k, inner - 1);
+    }
+    counts[slot] += bucket.count;
+  }
+  std::vector<HistogramRow> rows;
+  auto add = [&](double lower, double upper, std::uint64_t n) {
+    rows.push_back(HistogramRow{cell.district, cell.metric, cell.year, lower, upper,
+                                total > 0 ? static_cast<double>(n) / total : 0.0});
+  };
+  add(-inf, low, counts[0]);
+  for (std::size_t b = 0; b < inner; ++b) {
+    const double lower = low + width * static_cast<double>(b);
+    const double upper = b + 1 == inner ? high : low + width * static_cast<double>(b + 1);
+    add(lower, upper, counts[b + 1]);
+  }
+  add(high, inf, counts[inner + 1]);
+  return rows;
+}
+
+double proportion(std::uint64_t count, std::uint64_t total) {
+  return total > 0 ? static_cast<double>(count) / static_cast<double>(total) : 0.0;
+}
+
+}  // namespace
+
+ResultTables build_result_tables(const Scenario& scenario, const Accumulator& totals) {
+  const ResultLayout& layout = totals.layout();
+  ResultTables tables;
+  tables.paths = totals.paths();
+  for (double q : scenario.outputs.quantiles) tables.quantile_names.push_back(quantile_column_name(q));
+
+  for (std::size_t s = 0; s < layout.series().size(); ++s) {
+    const SeriesKey& key = layout.series()[s];
+    for (std::size_t t = 1; t <= layout.horizon(); ++t) {
+      const std::size_t cell = layout.cell(s, t);
+      const RunningMoments& m = totals.moments(cell);
+      SummaryRow row{scenario.districts[key.district].id, key.metric, layout.base_year() + static_cast<int>(t),
+                     m.mean(), m.standard_deviation(), m.standard_error(), {}};
+      for (double q : scenario.outputs.quantiles) row.quantiles.push_back(totals.sketch(cell).quantile(q));
+      auto bins = histogram(row, totals.sketch(cell), scenario.outputs.histogram_bins);
+      tables.histograms.insert(tables.histograms.end(), bins.begin(), bins.end());
+      tables.summary.push_back(std::move(row));
+    }
+  }
+
+  const auto n = totals.paths();
+  for (std::size_t i = 0; i < layout.threshold_series().size(); ++i) {
+    const ThresholdSeries& ts = layout.threshold_series()[i];
+    const SeriesKey& key = layout.series()[ts.series];
+    const ThresholdSpec& spec = scenario.thresholds[ts.threshold];
+    const std::string& district = scenario.districts[key.district].id;
+    for (std::size_t t = 1; t <= layout.horizon(); ++t) {
+      const double p = proportion(totals.above(i, t), n);
+      tables.thresholds.push_back(ThresholdRow{district, key.metric, ts.value, spec.label,
+                                               layout.base_year() + static_cast<int>(t), p,
+                                               proportion(totals.reached_by(i, t), n),
+                                               n > 0 ? std::sqrt(p * (1 - p) / static_cast<double>(n)) : 0.0});
+    }
+    const std::size_t first_k = key.base_value ? 0 : 1;  // only level metrics can cross in the base year
+    for (std::size_t k = first_k; k <= layout.horizon() + 1; ++k) {
+      std::optional<int> year;
+      if (k <= layout.horizon()) year = layout.base_year() + static_cast<int>(k);
+      tables.first_crossing.push_back(FirstCrossingRow{district, key.metric, ts.value, spec.label, year,
+                                                       proportion(totals.first_crossing(i, k), n)});
+    }
+  }
+  return tables;
+}
+
+}  // namespace districtcast

@@ -1,0 +1,68 @@
+#pragma once
+/// \file The numbers a run reports, computed once from the merged statistics; every writer reads these,
+/// so the CSV and JSON files always agree.
+
+#include "engine/accumulator.hpp"
+#include "engine/metric.hpp"
+#include "engine/scenario.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace districtcast {
+
+/// A row of summary.csv.
+struct SummaryRow {
+  std::string district;
+  Metric metric = Metric::gdp;
+  int year = 0;
+  double mean = 0, sd = 0, mc_se = 0;
+  std::vector<double> quantiles;  ///< one per ResultTables::quantile_names
+};
+
+/// A row of histograms.csv. Open tail bins have lower = -inf or upper = +inf.
+struct HistogramRow {
+  std::string district;
+  Metric metric = Metric::gdp;
+  int year = 0;
+  double lower = 0, upper = 0, probability = 0;
+};
+
+/// A row of thresholds.csv.
+struct ThresholdRow {
+  std::string district;
+  Metric metric = Metric::gdp;
+  double threshold = 0;
+  std::string label;
+  int year = 0;
+  double p_above = 0, p_reached_by = 0, mc_se = 0;
+};
+
+/// A row of first_crossing.csv; first_year empty means "never within the horizon".
+struct FirstCrossingRow {
+  std::string district;
+  Metric metric = Metric::gdp;
+  double threshold = 0;
+  std::string label;
+  std::optional<int> first_year;
+  double probability = 0;
+};
+
+/// All result tables of a run.
+struct ResultTables {
+  std::uint64_t paths = 0;
+  std::vector<std::string> quantile_names;  ///< e.g. p5, p50
+  std::vector<SummaryRow> summary;
+  std::vector<HistogramRow> histograms;
+  std::vector<ThresholdRow> thresholds;
+  std::vector<FirstCrossingRow> first_crossing;
+};
+
+/// Builds every table from merged statistics. Histograms: `histogram_bins` equal-width bins over
+/// [p0.1, p99.9] of each cell (the last bin closed), plus open tails below and above, from the sketch's
+/// buckets (each bucket's count goes to the bin holding its representative value).
+[[nodiscard]] ResultTables build_result_tables(const Scenario& scenario, const Accumulator& totals);
+
+}  // namespace districtcast

@@ -1,0 +1,146 @@
+#include "engine/result_writers.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <stdexcept>
+
+namespace districtcast {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+/// A file that throws on any write failure and must be closed explicitly.
+class OutputFile {
+public:
+  explicit OutputFile(std::filesystem::path path) : path_(std::move(path)), out_(path_, std::ios::binary) {
+    if (!out_) throw std::runtime_error(fmt::format("cannot create {}", path_.string()));
+  }
+  template <typename... Args>
+  void print(fmt::format_string<Args...> format, Args&&... args) {
+    buffer_.clear();
+    fmt::format_to(std::back_inserter(buffer_), format, std::forward<Args>(args)...);
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  }
+  void close() {
+    out_.flush();
+    out_.close();
+    if (!out_) throw std::runtime_error(fmt::format("error writing {} (disk full?)", path_.string()));
+  }
+
+private:
+  std::filesystem::path path_;
+  std::ofstream out_;
+  std::string buffer_;
+};
+
+Json number_or_null(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+
+void write_summary_csv(const std::filesystem::path& dir, const ResultTables& t) {
+  OutputFile f(dir / "summary.csv");
+  f.print("district,metric,year,mean,sd,mc_se");
+  for (const auto& name : t.quantile_names) f.print(",{}", name);
+  f.print("\n");
+  for (const auto& r : t.summary) {
+    f.print("{},{},{},{},{},{}", r.district, to_string(r.metric), r.year, r.mean, r.sd, r.mc_se);
+    for (double q : r.quantiles) f.print(",{}", q);
+    f.print("\n");
+  }
+  f.close();
+}
+
+void write_histograms_csv(const std::filesystem::path& dir, const ResultTables& t) {
+  OutputFile f(dir / "histograms.csv");
+  f.print("district,metric,year,bin_lower,bin_upper,probability\n");
+  for (const auto& r : t.histograms) {
+    f.print("{},{},{},{},{},{}\n", r.district, to_string(r.metric), r.year, r.lower, r.upper, r.probability);
+  }
+  f.close();
+}
+
+void write_thresholds_csv(const std::filesystem::path& dir, const ResultTables& t) {
+  OutputFile f(dir / "thresholds.csv");
+  f.print("district,metric,threshold,year,p_above,p_reached_by,mc_se\n");
+  for (const auto& r : t.thresholds) {
+    f.print("{},{},{},{},{},{},{}\n", r.district, to_string(r.metric), r.threshold, r.year, r.p_above,
+            r.p_reached_by, r.mc_se);
+  }
+  f.close();
+}
+
+void write_first_crossing_csv(const std::filesystem::path& dir, const ResultTables& t) {
+  OutputFile f(dir / "first_crossing.csv");
+  f.print("district,metric,threshold,first_year,probability\n");
+  for (const auto& r : t.first_crossing) {
+    f.print("{},{},{},{},{}\n", r.district, to_string(r.metric), r.threshold,
+            r.first_year ? fmt::to_string(*r.first_year) : std::string("never"), r.probability);
+  }
+  f.close();
+}
+
+void write_summary_json(const std::filesystem::path& dir, const Scenario& s, const ResultTables& t) {
+  Json doc;
+  doc["scenario"] = s.name;
+  doc["units"] = s.units;
+  doc["base_year"] = s.base_year;
+  doc["horizon"] = s.horizon;
+  doc["paths"] = t.paths;
+  doc["seed"] = s.seed;
+  doc["quantiles"] = t.quantile_names;
+  Json districts = Json::array();
+  for (const auto& d : s.districts) districts.push_back(Json{{"id", d.id}, {"name", d.name}, {"base_gdp", d.gdp}});
+  doc["districts"] = districts;
+  Json summary = Json::array();
+  for (const auto& r : t.summary) {
+    Json row{{"district", r.district}, {"metric", std::string(to_string(r.metric))}, {"year", r.year},
+             {"mean", r.mean}, {"sd", r.sd}, {"mc_se", r.mc_se}};
+    for (std::size_t i = 0; i < r.quantiles.size(); ++i) row[t.quantile_names[i]] = r.quantiles[i];
+    summary.push_back(std::move(row));
+  }
+  doc["summary"] = std::move(summary);
+  Json thresholds = Json::array();
+  for (const auto& r : t.thresholds) {
+    thresholds.push_back(Json{{"district", r.district}, {"metric", std::string(to_string(r.metric))},
+                              {"threshold", r.threshold}, {"label", r.label}, {"year", r.year},
+                              {"p_above", r.p_above}, {"p_reached_by", r.p_reached_by}, {"mc_se", r.mc_se}});
+  }
+  doc["thresholds"] = std::move(thresholds);
+  Json crossings = Json::array();
+  for (const auto& r : t.first_crossing) {
+    crossings.push_back(Json{{"district", r.district}, {"metric", std::string(to_string(r.metric))},
+                             {"threshold", r.threshold}, {"label", r.label},
+                             {"first_year", r.first_year ? Json(*r.first_year) : Json("never")},
+                             {"probability", r.probability}});
+  }
+  doc["first_crossing"] = std::move(crossings);
+  Json histograms = Json::array();
+  for (const auto& r : t.histograms) {
+    histograms.push_back(Json{{"district", r.district}, {"metric", std::string(to_string(r.metric))},
+                              {"year", r.year}, {"bin_lower", number_or_null(r.lower)},
+                              {"bin_upper", number_or_null(r.upper)}, {"probability", r.probability}});
+  }
+  doc["histograms"] = std::move(histograms);
+  OutputFile f(dir / "summary.json");
+  f.print("{}\n", doc.dump(1));
+  f.close();
+}
+
+}  // namespace
+
+const std::vector<std::string>& result_file_names() {
+  static const std::vector<std::string> names{"summary.csv", "histograms.csv", "thresholds.csv",
+                                              "first_crossing.csv", "summary.json"};
+  return names;
+}
+
+void write_result_files(const std::filesystem::path& dir, const Scenario& scenario, const ResultTables& tables) {
+  write_summary_csv(dir, tables);
+  write_histograms_csv(dir, tables);
+  write_thresholds_csv(dir, tables);
+  write_first_crossing_csv(dir, tables);
+  write_summary_json(dir, scenario, tables);
+}
+
+}  // namespace districtcast

@@ -1,0 +1,45 @@
+#pragma once
+/// \file Drivers over fixed-size path blocks: a serial reference driver and a oneTBB parallel driver that
+/// produce byte-identical statistics.
+
+#include "engine/accumulator.hpp"
+#include "engine/simulation.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+namespace districtcast {
+
+/// Paths per block. Fixed (never derived from the thread count) so that block boundaries, and therefore
+/// the floating-point merge order, are the same for every --threads.
+inline constexpr std::uint64_t kDefaultBlockSize = 1024;
+
+/// How to run.
+struct RunSettings {
+  std::uint64_t paths = 0;
+  std::uint64_t seed = 0;
+  unsigned threads = 1;                          ///< 1 = serial reference driver
+  std::uint64_t block_size = kDefaultBlockSize;  ///< paths per block
+  /// Polled between blocks; when it becomes true the run stops early and reports cancelled.
+  const std::atomic<bool>* cancel = nullptr;
+  /// Called after each block is merged, in block order, with the number of paths merged so far.
+  std::function<void(std::uint64_t paths_done)> on_progress;
+};
+
+/// Merged statistics, or a cancelled run.
+struct RunOutcome {
+  std::unique_ptr<Accumulator> totals;  ///< statistics of all paths (partial if cancelled)
+  bool cancelled = false;
+};
+
+/// The kernel: simulates paths [first, first + count) in order into a fresh accumulator.
+[[nodiscard]] std::unique_ptr<Accumulator> simulate_block(const Simulation& simulation, std::uint64_t seed,
+                                                          std::uint64_t first, std::uint64_t count);
+
+/// Runs settings.paths paths in blocks and merges block results in block order. The result is
+/// byte-identical for every thread count; threads == 1 uses a plain loop (the reference run).
+[[nodiscard]] RunOutcome run_simulation(const Simulation& simulation, const RunSettings& settings);
+
+}  // namespace districtcast

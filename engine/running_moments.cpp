@@ -1,0 +1,49 @@
+/// \file Welford / Chan et al. implementation of RunningMoments.
+#include "engine/running_moments.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace districtcast {
+
+void RunningMoments::add(double x) noexcept {
+  ++count_;
+  const double delta = x - mean_;
+  mean_ += delta / static_cast<double>(count_);
+  m2_ += delta * (x - mean_);
+  min_ = std::min(min_, x);
+  max_ = std::max(max_, x);
+}
+
+void RunningMoments::merge(const RunningMoments& other) noexcept {
+  if (other.count_ == 0) return;
+  if (count_ == 0) {
+    *this = other;
+    return;
+  }
+  const RunningMoments b = other;  // copy: `other` may alias *this
+  const std::uint64_t n = count_ + b.count_;
+  const double na = static_cast<double>(count_);
+  const double nb = static_cast<double>(b.count_);
+  const double nn = static_cast<double>(n);
+  const double delta = b.mean_ - mean_;
+  mean_ += delta * (nb / nn);
+  m2_ += b.m2_ + delta * delta * (na * nb / nn);
+  count_ = n;
+  min_ = std::min(min_, b.min_);
+  max_ = std::max(max_, b.max_);
+}
+
+double RunningMoments::variance() const noexcept {
+  if (count_ < 2) return 0.0;
+  return std::max(0.0, m2_ / static_cast<double>(count_ - 1));
+}
+
+double RunningMoments::standard_deviation() const noexcept { return std::sqrt(variance()); }
+
+double RunningMoments::standard_error() const noexcept {
+  if (count_ == 0) return 0.0;
+  return standard_deviation() / std::sqrt(static_cast<double>(count_));
+}
+
+}  // namespace districtcast

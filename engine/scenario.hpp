@@ -1,0 +1,67 @@
+#pragma once
+/// \file A validated scenario: plain typed structs with every default resolved (docs/scenario-format.md).
+
+#include "engine/metric.hpp"
+#include "models/ar1_process.hpp"
+#include "models/firm_dynamics.hpp"
+#include "models/growth_model.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace districtcast {
+
+/// `national`: the common growth factor and inflation; each absent means "no effect".
+struct NationalSpec {
+  std::optional<models::Ar1Spec> growth;
+  std::optional<models::Ar1Spec> inflation;
+};
+
+/// One entry of `districts`.
+struct DistrictSpec {
+  std::string id;      ///< unique; [a-z0-9_] identifier used in outputs
+  std::string name;    ///< display name (defaults to id)
+  double gdp = 0.0;    ///< base-year nominal GDP (> 0), in `units`
+  models::GrowthSpec growth;
+  std::optional<models::FirmSpec> firms;
+};
+
+/// One entry of `correlation`: [a, b, rho].
+struct CorrelationSpec {
+  std::string a;
+  std::string b;
+  double rho = 0.0;
+};
+
+/// One entry of `thresholds`: applies to every district that has `metric`.
+struct ThresholdSpec {
+  Metric metric = Metric::gdp;
+  double value = 0.0;
+  std::string label;  ///< defaults to "<metric> >= <value>"
+};
+
+/// `outputs`.
+struct OutputSpec {
+  std::vector<double> quantiles{0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};  ///< strictly increasing, in (0, 1)
+  int histogram_bins = 20;
+};
+
+/// A complete, validated scenario. Produced only by load_scenario(); everything downstream trusts it.
+struct Scenario {
+  std::string name;         ///< [A-Za-z0-9_.-]+, used as the output directory name
+  std::string description;
+  int base_year = 0;        ///< last observed year; year t = 1..horizon is base_year + t
+  int horizon = 0;          ///< number of simulated years
+  std::uint64_t paths = 100000;
+  std::uint64_t seed = 1;
+  std::string units = "billion CNY";
+  NationalSpec national;
+  std::vector<DistrictSpec> districts;
+  std::vector<CorrelationSpec> correlation;
+  std::vector<ThresholdSpec> thresholds;
+  OutputSpec outputs;
+};
+
+}  // namespace districtcast

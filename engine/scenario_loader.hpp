@@ -1,0 +1,40 @@
+#pragma once
+/// \file Loading and validating scenario files (the only part of the engine that sees yaml-cpp).
+
+#include "engine/diagnostic.hpp"
+#include "engine/scenario.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace districtcast {
+
+/// Largest scenario file accepted, in bytes.
+inline constexpr std::uintmax_t kMaxScenarioBytes = 16u * 1024u * 1024u;
+/// Largest horizon accepted.
+inline constexpr int kMaxHorizon = 200;
+/// Largest number of districts accepted.
+inline constexpr std::size_t kMaxDistricts = 1000;
+
+/// Either a validated scenario or every problem found (never both).
+struct LoadResult {
+  std::optional<Scenario> scenario;
+  std::vector<Diagnostic> errors;
+  [[nodiscard]] bool ok() const noexcept { return scenario.has_value(); }
+};
+
+/// Parses and validates YAML text. `display_name` prefixes messages (usually the file path);
+/// `default_name` is the scenario name used when the file has no `name` key.
+/// Never throws for bad input: every problem becomes a Diagnostic with a YAML path and line:column.
+[[nodiscard]] LoadResult load_scenario_text(std::string_view yaml, const std::string& display_name,
+                                            const std::string& default_name);
+
+/// Reads `file` (at most kMaxScenarioBytes; must be a readable regular file) and validates it.
+/// The default scenario name is the file name without its extension.
+[[nodiscard]] LoadResult load_scenario_file(const std::filesystem::path& file);
+
+}  // namespace districtcast

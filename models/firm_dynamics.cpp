@@ -1,0 +1,56 @@
+#include "models/firm_dynamics.hpp"
+
+#include "models/count_sampling.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace districtcast::models {
+
+FirmDynamics::FirmDynamics(const FirmSpec& spec, double growth_mean) : spec_(spec), growth_mean_(growth_mean) {
+  const BirthsModelEntry* entry = find_births_model(spec.births.model);
+  if (entry == nullptr) throw std::invalid_argument("unknown births model: " + spec.births.model);
+  if (spec.exit_hazard.empty()) throw std::invalid_argument("exit_hazard must not be empty");
+  births_ = entry->make(spec.births);
+}
+
+double FirmDynamics::expected_births(int year, double growth) const noexcept {
+  const auto& b = spec_.births;
+  return b.rate * std::pow(1.0 + b.trend, year - 1) * std::exp(b.gdp_elasticity * (growth - growth_mean_));
+}
+
+double FirmDynamics::hazard(std::size_t age) const noexcept {
+  const auto& h = spec_.exit_hazard;
+  if (age == 0 || age >= h.size()) return h.back();
+  return h[age - 1];
+}
+
+void FirmDynamics::simulate(const PathStreams& streams, std::uint32_t scope, std::span<const double> growth,
+                            std::span<std::uint64_t> cohorts, const FirmPath& out) const {
+  const std::size_t horizon = growth.size();
+  std::fill(cohorts.begin(), cohorts.begin() + static_cast<std::ptrdiff_t>(horizon + 1), 0);
+  cohorts[0] = spec_.stock;
+  std::uint64_t stock = spec_.stock;
+  for (std::size_t t = 1; t <= horizon; ++t) {
+    const auto year = static_cast<std::uint32_t>(t);
+    RandomStream exits_stream = streams.stream(scope, Variable::firm_exits, year);
+    std::uint64_t exits = 0;
+    for (std::size_t s = 0; s < t; ++s) {
+      if (cohorts[s] == 0) continue;
+      const std::size_t age = s == 0 ? 0 : t - s;
+      const std::uint64_t leaving = draw_binomial(cohorts[s], hazard(age), exits_stream);
+      cohorts[s] -= leaving;
+      exits += leaving;
+    }
+    RandomStream births_stream = streams.stream(scope, Variable::firm_births, year);
+    const std::uint64_t births = births_->draw(expected_births(static_cast<int>(t), growth[t - 1]), births_stream);
+    cohorts[t] = births;
+    stock = stock - exits + births;
+    out.births[t - 1] = static_cast<double>(births);
+    out.exits[t - 1] = static_cast<double>(exits);
+    out.stock[t - 1] = static_cast<double>(stock);
+  }
+}
+
+}  // namespace districtcast::models

@@ -1,0 +1,54 @@
+#pragma once
+/// \file Firm population of a district: births each year, exits by cohort age (docs/models.md, "Firms").
+
+#include "engine/random_stream.hpp"
+#include "models/births_model.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace districtcast::models {
+
+/// Parameters of `districts[i].firms`.
+struct FirmSpec {
+  std::uint64_t stock = 0;          ///< active firms at the end of the base year
+  BirthsSpec births;                ///< births per year
+  /// h_1..h_K: a firm in its a-th year after birth exits with h_a; ages >= K and the base-year stock use h_K.
+  std::vector<double> exit_hazard;
+};
+
+/// Per-year outputs of one path; each span has length H.
+struct FirmPath {
+  std::span<double> births;
+  std::span<double> exits;
+  std::span<double> stock;
+};
+
+/// Immutable firm model of one district, shared by all threads.
+class FirmDynamics {
+public:
+  /// `growth_mean` is mu_d of the district's growth model. Precondition: spec validated.
+  FirmDynamics(const FirmSpec& spec, double growth_mean);
+
+  /// lambda_t = rate (1 + trend)^(t-1) exp(elasticity (g_t - mu)) for year t >= 1.
+  [[nodiscard]] double expected_births(int year, double growth) const noexcept;
+  /// Exit probability in a year for a firm of age a >= 1 (a = 0 is the base-year stock).
+  [[nodiscard]] double hazard(std::size_t age) const noexcept;
+  [[nodiscard]] const FirmSpec& spec() const noexcept { return spec_; }
+  [[nodiscard]] const BirthsModel& births_model() const noexcept { return *births_; }
+
+  /// Simulates one path. Each year: exits of firms alive at the end of the previous year (per cohort,
+  /// Binomial(size, h_age)), then births. Draws come from (path, scope, firm_exits|firm_births, year).
+  /// `cohorts` is caller-owned scratch of size >= growth.size() + 1 (overwritten).
+  void simulate(const PathStreams& streams, std::uint32_t scope, std::span<const double> growth,
+                std::span<std::uint64_t> cohorts, const FirmPath& out) const;
+
+private:
+  FirmSpec spec_;
+  double growth_mean_;
+  std::unique_ptr<const BirthsModel> births_;
+};
+
+}  // namespace districtcast::models

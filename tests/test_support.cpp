@@ -1,0 +1,123 @@
+#include "tests/test_support.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace districtcast::testing {
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  std::random_device device;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    path_ = fs::temp_directory_path() / ("districtcast-test-" + std::to_string(device()));
+    if (fs::create_directory(path_)) return;
+  }
+  throw std::runtime_error("cannot create a temporary directory");
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
+  fs::remove_all(path_, ec);
+}
+
+fs::path TempDir::write(const std::string& name, const std::string& text) const {
+  const fs::path file = path_ / name;
+  std::ofstream(file, std::ios::binary) << text;
+  return file;
+}
+
+namespace {
+std::string drain(int fd) {
+  std::string text;
+  std::array<char, 65536> buffer{};
+  ssize_t n = 0;
+  while ((n = ::read(fd, buffer.data(), buffer.size())) > 0) text.append(buffer.data(), static_cast<std::size_t>(n));
+  return text;
+}
+}  // namespace
+
+CommandResult run_cli(const std::vector<std::string>& args, const fs::path& cwd) {
+  const fs::path out_file = fs::temp_directory_path() / ("districtcast-out-" + std::to_string(::getpid()) + "-" +
+                                                         std::to_string(std::random_device{}()));
+  const fs::path err_file = fs::path(out_file.string() + ".err");
+  const pid_t child = ::fork();
+  if (child == 0) {
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
+    const int in = ::open("/dev/null", O_RDONLY);
+    const int out = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    std::vector<std::string> storage{executable_path().string()};
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& s : storage) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  const int out_fd = ::open(out_file.c_str(), O_RDONLY);
+  const int err_fd = ::open(err_file.c_str(), O_RDONLY);
+  result.out = drain(out_fd);
+  result.err = drain(err_fd);
+  ::close(out_fd);
+  ::close(err_fd);
+  fs::remove(out_file);
+  fs::remove(err_file);
+  return result;
+}
+
+std::size_t Csv::column(const std::string& name) const {
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == name) return i;
+  }
+  throw std::runtime_error("no column " + name);
+}
+
+namespace {
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, ',')) fields.push_back(field);
+  if (!line.empty() && line.back() == ',') fields.emplace_back();
+  return fields;
+}
+}  // namespace
+
+Csv read_csv(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  Csv csv;
+  std::string line;
+  if (std::getline(in, line)) csv.header = split(line);
+  while (std::getline(in, line)) csv.rows.push_back(split(line));
+  return csv;
+}
+
+std::string read_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+fs::path source_path(const std::string& relative) { return fs::path(DISTRICTCAST_SOURCE_DIR) / relative; }
+
+fs::path executable_path() { return fs::path(DISTRICTCAST_EXE); }
+
+}  // namespace districtcast::testing

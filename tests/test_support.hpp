@@ -1,0 +1,55 @@
+#pragma once
+/// \file Helpers shared by tests: temporary directories, running the CLI, reading CSV files.
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace districtcast::testing {
+
+/// A fresh directory under the system temp dir, removed (recursively) on destruction.
+class TempDir {
+public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+  /// Writes `text` to path()/name and returns the full path.
+  std::filesystem::path write(const std::string& name, const std::string& text) const;
+
+private:
+  std::filesystem::path path_;
+};
+
+/// Output of a finished command.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  ///< stdout
+  std::string err;  ///< stderr
+};
+
+/// Runs the districtcast executable with `args` (each passed as one argument, no shell), in `cwd` if
+/// given, with stdin closed; captures stdout and stderr.
+CommandResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& cwd = {});
+
+/// A CSV file as header + rows of fields (no quoting support: our outputs never quote).
+struct Csv {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  /// Column index of `name`; fails the test (throws) when absent.
+  [[nodiscard]] std::size_t column(const std::string& name) const;
+};
+Csv read_csv(const std::filesystem::path& file);
+
+/// Whole file as a string.
+std::string read_file(const std::filesystem::path& file);
+
+/// Path of a file in the source tree, e.g. source_path("scenarios/trillion_club.yaml").
+std::filesystem::path source_path(const std::string& relative);
+
+/// Path of the built districtcast executable.
+std::filesystem::path executable_path();
+
+}  // namespace districtcast::testing
