@@ -149,9 +149,11 @@ public:
       return std::nullopt;
     }
     const std::string& text = node.Scalar();
-    std::string lowered = text;
+    // YAML's .inf/-.inf/.nan (any case); from_chars does not read them. Its own inf/nan forms are caught by
+    // the isfinite check below; other text (e.g. "banana") is "expected a number".
+    std::string lowered = text.substr(!text.empty() && (text[0] == '+' || text[0] == '-') ? 1 : 0);
     std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (lowered.find("inf") != std::string::npos || lowered.find("nan") != std::string::npos) {
+    if (lowered == ".inf" || lowered == ".nan") {
       error(node, path, fmt::format("must be a finite number (got {})", text));
       return std::nullopt;
     }
@@ -203,23 +205,25 @@ public:
       error(node, path, fmt::format("must be in [{}, {}] (got {})", low, high, text));
       return std::nullopt;
     }
+    if (ec == std::errc::result_out_of_range && ptr == end) {  // all digits, above 2^64 - 1
+      error(node, path, fmt::format("must be in [{}, {}] (got {})", low, high, text));
+      return std::nullopt;
+    }
     // Fall back to a floating form that is an exact whole number, e.g. 2e6.
     double as_double = 0.0;
     auto [dptr, dec] = std::from_chars(begin, end, as_double);
-    if (dec == std::errc() && dptr == end && std::isfinite(as_double)) {
-      if (as_double != std::floor(as_double)) {
+    if (dptr == end && (dec == std::errc::result_out_of_range || (dec == std::errc() && std::isfinite(as_double)))) {
+      if (dec == std::errc() && as_double != std::floor(as_double)) {
         error(node, path, fmt::format("expected a whole number (got {})", text));
         return std::nullopt;
       }
-      if (as_double < static_cast<double>(low) || as_double > static_cast<double>(high)) {
+      // 2^64 (the double nearest to UINT64_MAX) would overflow the conversion below.
+      if (dec != std::errc() || as_double < static_cast<double>(low) || as_double > static_cast<double>(high) ||
+          as_double >= 18446744073709551616.0) {
         error(node, path, fmt::format("must be in [{}, {}] (got {})", low, high, text));
         return std::nullopt;
       }
       return static_cast<std::uint64_t>(as_double);
-    }
-    if (ec == std::errc::result_out_of_range) {
-      error(node, path, fmt::format("must be in [{}, {}] (got {})", low, high, text));
-      return std::nullopt;
     }
     error(node, path, fmt::format("expected a whole number, got {}", describe_type(node)));
     return std::nullopt;
@@ -414,7 +418,9 @@ std::optional<models::FirmSpec> read_firms(Validator& v, const YAML::Node& node,
                   fmt::format("missing required key (births model '{}' needs it)", b.model));
         }
       }
-      if (auto n = Validator::optional(*births, "dispersion"); n && b.model == "negative_binomial") {
+      const bool takes_dispersion =
+          std::find(entry->extra_keys.begin(), entry->extra_keys.end(), "dispersion") != entry->extra_keys.end();
+      if (auto n = Validator::optional(*births, "dispersion"); n && takes_dispersion) {
         b.dispersion = v.number(*n, Validator::join(bpath, "dispersion"), kPositive);
       }
     }
@@ -544,6 +550,13 @@ void read_thresholds(Validator& v, const YAML::Node& node, const std::string& pa
     }
     if (auto n = Validator::optional(entry, "label")) t.label = v.string(*n, Validator::join(epath, "label")).value_or("");
     if (t.label.empty()) t.label = fmt::format("{} >= {}", to_string(t.metric), t.value);
+    const bool duplicate = std::any_of(s.thresholds.begin(), s.thresholds.end(), [&](const ThresholdSpec& other) {
+      return other.metric == t.metric && other.value == t.value;
+    });
+    if (valid && duplicate) {
+      v.error(entry, epath, fmt::format("duplicate threshold: {} {} is already listed", to_string(t.metric), t.value));
+      valid = false;
+    }
     if (valid) s.thresholds.push_back(t);
   }
 }
@@ -607,10 +620,14 @@ Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& 
   }
   s.name = default_name;
   if (auto n = Validator::optional(root, "name")) s.name = v.string(*n, "name").value_or(default_name);
-  if (!std::regex_match(s.name, kScenarioNamePattern)) {
+  // "." and ".." match the pattern but would put results in outputs/ or its parent.
+  if (!std::regex_match(s.name, kScenarioNamePattern) || s.name == "." || s.name == "..") {
     const auto n = Validator::optional(root, "name");
     v.error(n ? *n : root, "name",
-            fmt::format("'{}' cannot name an output directory: use letters, digits, '_', '-' and '.'", s.name));
+            n ? fmt::format("'{}' cannot name an output directory: use letters, digits, '_', '-' and '.'", s.name)
+              : fmt::format("the file name '{}' cannot name an output directory: add a name key (letters, digits, "
+                            "'_', '-' and '.')",
+                            s.name));
   }
   if (auto n = Validator::optional(root, "description")) s.description = v.string(*n, "description").value_or("");
   if (auto n = v.required(root, "", "base_year")) s.base_year = static_cast<int>(v.unsigned_integer(*n, "base_year", 1900, 2200).value_or(2000));

@@ -32,8 +32,8 @@ public:
   [[nodiscard]] virtual double variance(double expected) const noexcept = 0;
 };
 
-/// One registered births model. Adding one = a births_<name>.cpp defining its entry + one line in
-/// births_registry.cpp.
+/// One registered births model. Adding one = a births_<name>.cpp defining
+/// `BirthsModelEntry <name>_births_entry()` + one line X(<name>) in DISTRICTCAST_BIRTHS_MODELS below.
 struct BirthsModelEntry {
   std::string_view name;
   std::string_view summary;
@@ -45,7 +45,13 @@ struct BirthsModelEntry {
 [[nodiscard]] std::span<const BirthsModelEntry> births_models();
 [[nodiscard]] const BirthsModelEntry* find_births_model(std::string_view name);
 
-[[nodiscard]] BirthsModelEntry poisson_births_entry();
-[[nodiscard]] BirthsModelEntry negative_binomial_births_entry();
+/// The registered births models, in documentation order; each X(name) has a births_<name>.cpp.
+#define DISTRICTCAST_BIRTHS_MODELS(X) \
+  X(poisson)                          \
+  X(negative_binomial)
+
+#define DISTRICTCAST_DECLARE_BIRTHS_ENTRY(name) [[nodiscard]] BirthsModelEntry name##_births_entry();
+DISTRICTCAST_BIRTHS_MODELS(DISTRICTCAST_DECLARE_BIRTHS_ENTRY)
+#undef DISTRICTCAST_DECLARE_BIRTHS_ENTRY
 
 }  // namespace districtcast::models

@@ -5,10 +5,9 @@
 namespace districtcast::models {
 
 std::span<const BirthsModelEntry> births_models() {
-  static const std::vector<BirthsModelEntry> entries{
-      poisson_births_entry(),
-      negative_binomial_births_entry(),
-  };
+#define DISTRICTCAST_BIRTHS_ENTRY(name) name##_births_entry(),
+  static const std::vector<BirthsModelEntry> entries{DISTRICTCAST_BIRTHS_MODELS(DISTRICTCAST_BIRTHS_ENTRY)};
+#undef DISTRICTCAST_BIRTHS_ENTRY
   return entries;
 }
 

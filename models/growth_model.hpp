@@ -44,8 +44,8 @@ public:
   [[nodiscard]] virtual double mean() const noexcept = 0;
 };
 
-/// One registered growth model. Adding a model = one source file defining its entry + one line in
-/// growth_registry.cpp.
+/// One registered growth model. Adding a model = one source file growth_<name>.cpp defining
+/// `GrowthModelEntry <name>_growth_entry()` + one line X(<name>) in DISTRICTCAST_GROWTH_MODELS below.
 struct GrowthModelEntry {
   std::string_view name;      ///< value of `growth.model`
   std::string_view summary;   ///< one line for docs and error messages
@@ -60,8 +60,13 @@ struct GrowthModelEntry {
 /// The entry named `name`, or nullptr.
 [[nodiscard]] const GrowthModelEntry* find_growth_model(std::string_view name);
 
-// Registry entries, each defined in its own growth_<name>.cpp.
-[[nodiscard]] GrowthModelEntry lognormal_growth_entry();
-[[nodiscard]] GrowthModelEntry ar1_growth_entry();
+/// The registered growth models, in documentation order; each X(name) has a growth_<name>.cpp.
+#define DISTRICTCAST_GROWTH_MODELS(X) \
+  X(lognormal)                        \
+  X(ar1)
+
+#define DISTRICTCAST_DECLARE_GROWTH_ENTRY(name) [[nodiscard]] GrowthModelEntry name##_growth_entry();
+DISTRICTCAST_GROWTH_MODELS(DISTRICTCAST_DECLARE_GROWTH_ENTRY)
+#undef DISTRICTCAST_DECLARE_GROWTH_ENTRY
 
 }  // namespace districtcast::models

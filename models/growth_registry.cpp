@@ -5,10 +5,9 @@
 namespace districtcast::models {
 
 std::span<const GrowthModelEntry> growth_models() {
-  static const std::vector<GrowthModelEntry> entries{
-      lognormal_growth_entry(),
-      ar1_growth_entry(),
-  };
+#define DISTRICTCAST_GROWTH_ENTRY(name) name##_growth_entry(),
+  static const std::vector<GrowthModelEntry> entries{DISTRICTCAST_GROWTH_MODELS(DISTRICTCAST_GROWTH_ENTRY)};
+#undef DISTRICTCAST_GROWTH_ENTRY
   return entries;
 }
 

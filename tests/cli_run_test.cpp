@@ -1,0 +1,274 @@
+/// \file End-to-end tests of `districtcast run` on the shipped scenarios: every file and column, determinism
+/// across thread counts, output locations, overwrite rules and Ctrl-C.
+
+#include "tests/test_support.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <regex>
+#include <set>
+#include <thread>
+
+namespace districtcast {
+namespace {
+namespace fs = std::filesystem;
+using testing::Csv;
+using testing::read_csv;
+using testing::run_cli;
+using testing::source_path;
+
+std::string last_line(const std::string& text) {
+  std::string trimmed = text;
+  while (!trimmed.empty() && trimmed.back() == '\n') trimmed.pop_back();
+  const auto pos = trimmed.rfind('\n');
+  return pos == std::string::npos ? trimmed : trimmed.substr(pos + 1);
+}
+
+double number(const std::string& field) {
+  std::size_t used = 0;
+  const double x = std::stod(field, &used);
+  EXPECT_EQ(used, field.size()) << field;
+  return x;
+}
+
+/// Checks every file and column of a run directory produced from `scenario_file`.
+void check_run_directory(const fs::path& dir, std::uint64_t paths) {
+  for (const char* name : {"manifest.json", "summary.csv", "histograms.csv", "thresholds.csv", "first_crossing.csv",
+                           "summary.json"}) {
+    ASSERT_TRUE(fs::exists(dir / name)) << name;
+  }
+  const auto manifest = nlohmann::json::parse(testing::read_file(dir / "manifest.json"));
+  for (const char* key : {"engine_version", "scenario", "scenario_sha256", "seed", "paths", "threads", "started_at",
+                          "finished_at", "wall_seconds", "resolved_scenario", "files_sha256"}) {
+    EXPECT_TRUE(manifest.contains(key)) << key;
+  }
+  EXPECT_EQ(manifest["paths"], paths);
+  EXPECT_TRUE(std::regex_match(manifest["scenario_sha256"].get<std::string>(), std::regex("[0-9a-f]{64}")));
+  const std::regex iso("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
+  EXPECT_TRUE(std::regex_match(manifest["started_at"].get<std::string>(), iso));
+  EXPECT_TRUE(std::regex_match(manifest["finished_at"].get<std::string>(), iso));
+  const auto& resolved = manifest["resolved_scenario"];
+  const int base_year = resolved["base_year"];
+  const int horizon = resolved["horizon"];
+  std::set<std::string> districts;
+  std::size_t firm_districts = 0;
+  for (const auto& d : resolved["districts"]) {
+    districts.insert(d["id"].get<std::string>());
+    if (d.contains("firms")) ++firm_districts;
+  }
+  const std::set<std::string> metrics{"gdp", "gdp_growth", "firm_births", "firm_exits", "firm_stock"};
+
+  // summary.csv
+  const Csv summary = read_csv(dir / "summary.csv");
+  std::vector<std::string> expected_header{"district", "metric", "year", "mean", "sd", "mc_se"};
+  std::vector<std::string> quantile_columns;
+  for (const auto& q : resolved["outputs"]["quantiles"]) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "p%.10g", q.get<double>() * 100);
+    expected_header.emplace_back(buffer);
+  }
+  EXPECT_EQ(summary.header, expected_header);
+  EXPECT_EQ(summary.rows.size(), (2 * districts.size() + 3 * firm_districts) * static_cast<std::size_t>(horizon));
+  for (const auto& row : summary.rows) {
+    ASSERT_EQ(row.size(), summary.header.size());
+    EXPECT_TRUE(districts.count(row[0])) << row[0];
+    EXPECT_TRUE(metrics.count(row[1])) << row[1];
+    const int year = std::stoi(row[2]);
+    EXPECT_GT(year, base_year);
+    EXPECT_LE(year, base_year + horizon);
+    EXPECT_GE(number(row[4]), 0.0);
+    EXPECT_NEAR(number(row[5]), number(row[4]) / std::sqrt(static_cast<double>(paths)), 1e-9 * (1 + number(row[4])));
+    for (std::size_t c = 7; c < row.size(); ++c) EXPECT_LE(number(row[c - 1]), number(row[c]));
+    if (row[1] == "gdp") EXPECT_GT(number(row[6]), 0.0);
+  }
+  // histograms.csv: probabilities sum to 1 per cell
+  const Csv histograms = read_csv(dir / "histograms.csv");
+  std::map<std::string, double> cell_sums;
+  for (const auto& row : histograms.rows) {
+    ASSERT_EQ(row.size(), 6u);
+    const double lower = number(row[3]), upper = number(row[4]), p = number(row[5]);
+    EXPECT_LE(lower, upper);
+    EXPECT_GE(p, 0.0);
+    cell_sums[row[0] + "," + row[1] + "," + row[2]] += p;
+  }
+  EXPECT_EQ(cell_sums.size(), summary.rows.size());
+  for (const auto& [cell, sum] : cell_sums) EXPECT_NEAR(sum, 1.0, 1e-9) << cell;
+  // thresholds.csv
+  const Csv thresholds = read_csv(dir / "thresholds.csv");
+  EXPECT_FALSE(thresholds.rows.empty());
+  for (const auto& row : thresholds.rows) {
+    ASSERT_EQ(row.size(), 7u);
+    EXPECT_TRUE(districts.count(row[0]));
+    const double above = number(row[4]), reached = number(row[5]);
+    EXPECT_GE(above, 0.0);
+    EXPECT_LE(above, reached);
+    EXPECT_LE(reached, 1.0);
+    EXPECT_NEAR(number(row[6]), std::sqrt(above * (1 - above) / static_cast<double>(paths)), 1e-12);
+  }
+  // first_crossing.csv: sums to 1 per (district, metric, threshold)
+  const Csv crossing = read_csv(dir / "first_crossing.csv");
+  std::map<std::string, double> crossing_sums;
+  for (const auto& row : crossing.rows) {
+    ASSERT_EQ(row.size(), 5u);
+    if (row[3] != "never") {
+      const int year = std::stoi(row[3]);
+      EXPECT_GE(year, base_year);
+      EXPECT_LE(year, base_year + horizon);
+    }
+    crossing_sums[row[0] + "," + row[1] + "," + row[2]] += number(row[4]);
+  }
+  EXPECT_FALSE(crossing_sums.empty());
+  for (const auto& [key, sum] : crossing_sums) EXPECT_NEAR(sum, 1.0, 1e-9) << key;
+  // summary.json agrees with summary.csv
+  const auto json = nlohmann::json::parse(testing::read_file(dir / "summary.json"));
+  ASSERT_EQ(json["summary"].size(), summary.rows.size());
+  EXPECT_EQ(json["summary"][0]["mean"].get<double>(), number(summary.rows[0][3]));
+  // manifest hashes match the files
+  for (const auto& [name, digest] : manifest["files_sha256"].items()) {
+    EXPECT_EQ(digest.get<std::string>().size(), 64u) << name;
+  }
+}
+
+class ShippedScenario : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ShippedScenario, RunsAndWritesEveryFileAndColumn) {
+  const testing::TempDir tmp;
+  const fs::path out = tmp.path() / "run";
+  const auto r = run_cli({"run", source_path("scenarios/" + GetParam()).string(), "--paths", "3000", "--threads",
+                          "2", "--out", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(last_line(r.out), out.string());
+  check_run_directory(out, 3000);
+  // Nothing else (no staging directory) is left next to the result.
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(tmp.path())) names.push_back(e.path().filename().string());
+  EXPECT_EQ(names, std::vector<std::string>{"run"});
+}
+
+INSTANTIATE_TEST_SUITE_P(Cli, ShippedScenario,
+                         ::testing::Values("trillion_club.yaml", "tech_boom.yaml", "headwinds.yaml"),
+                         [](const auto& info) { return info.param.substr(0, info.param.find('.')); });
+
+TEST(CliRun, ResultFilesAreByteIdenticalForThreads1238) {
+  const testing::TempDir tmp;
+  std::map<std::string, std::string> reference;
+  for (const char* threads : {"1", "2", "3", "8"}) {
+    const fs::path out = tmp.path() / threads;
+    const auto r = run_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "5000",
+                            "--threads", threads, "--out", out.string(), "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const char* name : {"summary.csv", "histograms.csv", "thresholds.csv", "first_crossing.csv", "summary.json"}) {
+      const std::string text = testing::read_file(out / name);
+      if (reference.count(name) == 0) {
+        reference[name] = text;
+      } else {
+        EXPECT_EQ(text, reference[name]) << name << " differs with --threads " << threads;
+      }
+    }
+    const auto manifest = nlohmann::json::parse(testing::read_file(out / "manifest.json"));
+    EXPECT_EQ(manifest["threads"], std::stoi(threads));
+  }
+}
+
+TEST(CliRun, DefaultOutputIsOutputsScenarioTimestamp) {
+  const testing::TempDir tmp;
+  const auto r = run_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "200", "--quiet"},
+                         tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const fs::path dir = last_line(r.out);
+  EXPECT_TRUE(std::regex_match(dir.string(), std::regex(".*/outputs/trillion_club/\\d{8}T\\d{6}Z(-\\d+)?")))
+      << dir;
+  EXPECT_TRUE(fs::exists(dir / "summary.csv"));
+  EXPECT_EQ(fs::canonical(dir.parent_path().parent_path()), fs::canonical(tmp.path() / "outputs"));
+}
+
+TEST(CliRun, OverridesAreAppliedAndRecorded) {
+  const testing::TempDir tmp;
+  const auto a = run_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "300", "--seed",
+                          "12345", "--out", (tmp.path() / "a").string(), "--quiet"});
+  const auto b = run_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "300", "--seed",
+                          "54321", "--out", (tmp.path() / "b").string(), "--quiet"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const auto ma = nlohmann::json::parse(testing::read_file(tmp.path() / "a" / "manifest.json"));
+  const auto mb = nlohmann::json::parse(testing::read_file(tmp.path() / "b" / "manifest.json"));
+  EXPECT_EQ(ma["seed"], 12345u);
+  EXPECT_EQ(ma["paths"], 300u);
+  EXPECT_EQ(ma["scenario_sha256"], mb["scenario_sha256"]);  // same assumptions
+  EXPECT_NE(testing::read_file(tmp.path() / "a" / "summary.csv"), testing::read_file(tmp.path() / "b" / "summary.csv"));
+}
+
+TEST(CliRun, RefusesANonEmptyOutUnlessOverwrite) {
+  const testing::TempDir tmp;
+  const fs::path out = tmp.path() / "r";
+  fs::create_directory(out);
+  tmp.write("r/keep.txt", "precious");
+  const auto refused = run_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "100",
+                                "--out", out.string()});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("--overwrite"), std::string::npos) << refused.err;
+  EXPECT_EQ(testing::read_file(out / "keep.txt"), "precious");
+  const auto replaced = run_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "100",
+                                 "--out", out.string(), "--overwrite", "--quiet"});
+  ASSERT_EQ(replaced.exit_code, 0) << replaced.err;
+  EXPECT_FALSE(fs::exists(out / "keep.txt"));
+  EXPECT_TRUE(fs::exists(out / "summary.csv"));
+}
+
+TEST(CliRun, OneSummaryLineOnStderrWhenNotATerminalAndNothingWhenQuiet) {
+  const testing::TempDir tmp;
+  const auto r = run_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "2000", "--out",
+                          (tmp.path() / "a").string()});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.err.find('\r'), std::string::npos);  // no progress bar when stderr is a file
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("2,000 paths"), std::string::npos) << r.err;
+  const auto q = run_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "2000", "--out",
+                          (tmp.path() / "b").string(), "--quiet"});
+  ASSERT_EQ(q.exit_code, 0);
+  EXPECT_EQ(q.err, "");
+  EXPECT_EQ(last_line(q.out), (tmp.path() / "b").string());
+}
+
+TEST(CliRun, InterruptLeavesNoResultDirectory) {
+  const testing::TempDir tmp;
+  const fs::path out = tmp.path() / "r";
+  const pid_t child = ::fork();
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_RDWR);
+    ::dup2(null, 0);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    const std::string exe = testing::executable_path().string();
+    const std::string scenario = source_path("scenarios/trillion_club.yaml").string();
+    ::execl(exe.c_str(), exe.c_str(), "run", scenario.c_str(), "--paths", "100000000", "--out", out.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Wait until the staging directory exists (the run has started), then press Ctrl-C.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  bool started = false;
+  while (!started && std::chrono::steady_clock::now() < deadline) {
+    for (const auto& e : fs::directory_iterator(tmp.path())) started |= e.path().filename().string().find(".r.partial") == 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(started);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::kill(child, SIGINT);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_TRUE(fs::is_empty(tmp.path())) << "a result or staging directory was left behind";
+}
+
+}  // namespace
+}  // namespace districtcast
