@@ -4,19 +4,25 @@
 
 namespace districtcast {
 
-Accumulator::Accumulator(const ResultLayout& layout, SketchAccuracy accuracy)
+SketchSet make_sketch_set(const ResultLayout& layout, SketchAccuracy accuracy) {
+  return SketchSet(layout.cell_count(), QuantileSketch(accuracy));
+}
+
+Accumulator::Accumulator(const ResultLayout& layout, SketchAccuracy accuracy, Sketches sketches)
     : layout_(&layout),
       moments_(layout.cell_count()),
-      sketches_(layout.cell_count(), QuantileSketch(accuracy)),
+      sketches_(sketches == Sketches::owned ? make_sketch_set(layout, accuracy) : SketchSet{}),
       above_(layout.threshold_series().size() * layout.horizon(), 0),
       reached_by_(layout.threshold_series().size() * layout.horizon(), 0),
       first_(layout.threshold_series().size() * (layout.horizon() + 2), 0) {}
 
-void Accumulator::add_path(std::span<const double> values) {
+void Accumulator::add_path(std::span<const double> values, SketchSet* external) {
   const std::size_t cells = layout_->cell_count();
+  SketchSet& sketches = external != nullptr ? *external : sketches_;
+  if (sketches.size() != cells) throw std::invalid_argument("Accumulator::add_path: no sketch set for the cells");
   for (std::size_t c = 0; c < cells; ++c) {
     moments_[c].add(values[c]);
-    sketches_[c].add(values[c]);
+    sketches[c].add(values[c]);
   }
   const std::size_t horizon = layout_->horizon();
   const auto& thresholds = layout_->threshold_series();
@@ -41,14 +47,17 @@ void Accumulator::add_path(std::span<const double> values) {
 
 void Accumulator::merge(const Accumulator& other) {
   if (other.layout_ != layout_) throw std::invalid_argument("Accumulator::merge: different layouts");
-  for (std::size_t c = 0; c < moments_.size(); ++c) {
-    moments_[c].merge(other.moments_[c]);
-    sketches_[c].merge(other.sketches_[c]);
-  }
+  for (std::size_t c = 0; c < moments_.size(); ++c) moments_[c].merge(other.moments_[c]);
+  if (!other.sketches_.empty()) merge_sketches(other.sketches_);
   for (std::size_t i = 0; i < above_.size(); ++i) above_[i] += other.above_[i];
   for (std::size_t i = 0; i < reached_by_.size(); ++i) reached_by_[i] += other.reached_by_[i];
   for (std::size_t i = 0; i < first_.size(); ++i) first_[i] += other.first_[i];
   paths_ += other.paths_;
+}
+
+void Accumulator::merge_sketches(const SketchSet& set) {
+  if (set.size() != sketches_.size()) throw std::invalid_argument("Accumulator::merge_sketches: wrong set size");
+  for (std::size_t c = 0; c < set.size(); ++c) sketches_[c].merge(set[c]);
 }
 
 std::uint64_t Accumulator::above(std::size_t threshold_series, std::size_t year) const {

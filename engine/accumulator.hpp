@@ -11,22 +11,38 @@
 
 namespace districtcast {
 
+/// One quantile sketch per cell of a ResultLayout (index = cell). Sketch counts are integers, so a set
+/// filled by several threads in any order merges to the same result.
+using SketchSet = std::vector<QuantileSketch>;
+
+/// An empty sketch set for `layout`.
+[[nodiscard]] SketchSet make_sketch_set(const ResultLayout& layout, SketchAccuracy accuracy = {});
+
 /// Statistics of every cell of a ResultLayout over the paths added so far. Memory depends on the layout
 /// and the sketches' value ranges, never on the number of paths. Moments need a fixed add/merge order for
 /// byte-identical results (the runner guarantees it); sketches and counters are integer counts.
 class Accumulator {
 public:
-  Accumulator(const ResultLayout& layout, SketchAccuracy accuracy = {});
+  /// Whether quantile sketches live in the accumulator or in a caller's SketchSet (so that a worker
+  /// thread can keep one set for all its blocks instead of one per block).
+  enum class Sketches { owned, external };
+
+  Accumulator(const ResultLayout& layout, SketchAccuracy accuracy = {}, Sketches sketches = Sketches::owned);
 
   /// The path functional: records one path whose cell values are laid out as ResultLayout::cell().
-  void add_path(std::span<const double> values);
-  /// Adds another accumulator of the same layout, as if its paths came after ours.
+  /// Sketch updates go to `external` when given (required with Sketches::external), else to our own.
+  void add_path(std::span<const double> values, SketchSet* external = nullptr);
+  /// Adds another accumulator of the same layout, as if its paths came after ours (its sketches too,
+  /// if it owns any).
   void merge(const Accumulator& other);
+  /// Adds a sketch set filled by add_path(values, &set) into our own sketches.
+  void merge_sketches(const SketchSet& set);
 
   [[nodiscard]] std::uint64_t paths() const noexcept { return paths_; }
   [[nodiscard]] const ResultLayout& layout() const noexcept { return *layout_; }
   [[nodiscard]] const RunningMoments& moments(std::size_t cell) const { return moments_[cell]; }
-  [[nodiscard]] const QuantileSketch& sketch(std::size_t cell) const { return sketches_[cell]; }
+  /// Precondition: the accumulator owns its sketches.
+  [[nodiscard]] const QuantileSketch& sketch(std::size_t cell) const { return sketches_.at(cell); }
 
   /// Paths with value >= threshold in year t (1..horizon).
   [[nodiscard]] std::uint64_t above(std::size_t threshold_series, std::size_t year) const;
@@ -42,7 +58,7 @@ private:
   const ResultLayout* layout_;
   std::uint64_t paths_ = 0;
   std::vector<RunningMoments> moments_;
-  std::vector<QuantileSketch> sketches_;
+  SketchSet sketches_;  ///< empty with Sketches::external
   std::vector<std::uint64_t> above_;       ///< [threshold_series][year-1]
   std::vector<std::uint64_t> reached_by_;  ///< [threshold_series][year-1]
   std::vector<std::uint64_t> first_;       ///< [threshold_series][0..horizon+1]

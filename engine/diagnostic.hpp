@@ -18,7 +18,7 @@ struct Diagnostic {
   [[nodiscard]] std::string to_string() const;
 };
 
-/// Edit distance (Levenshtein) between two strings, for "did you mean" suggestions.
+/// Edit distance (optimal string alignment: Levenshtein plus adjacent transpositions) between two strings, for "did you mean" suggestions.
 [[nodiscard]] std::size_t edit_distance(const std::string& a, const std::string& b);
 
 /// The candidate closest to `word` if it is plausibly a typo of it (distance <= max(1, |word| / 3)), else "".

@@ -39,20 +39,35 @@ QuantileSketch::QuantileSketch(SketchAccuracy accuracy) : accuracy_(accuracy), g
   if (max_abs_log * inv_log_gamma_ + 2.0 > kMaxAbsIndex) {
     throw std::invalid_argument("QuantileSketch: relative accuracy too small for int32 bucket indices");
   }
+  const double z = accuracy_.zero_threshold;
+  if (z > 0.0) {
+    // Linear buckets of width 2z up to where alpha * m reaches z, then log buckets.
+    linear_buckets_ = static_cast<std::int32_t>(std::ceil((z / alpha - z) / (2.0 * z)));
+    log_start_ = z + 2.0 * z * linear_buckets_;
+    first_log_index_ = static_cast<std::int32_t>(std::ceil(std::log(log_start_) * inv_log_gamma_));
+  }
 }
 
 std::int32_t QuantileSketch::index_of(double magnitude) const noexcept {
-  // magnitude is finite and > 0 here, so the log is finite and (by the constructor check) the index
-  // fits in int32; the clamp only guards against misuse.
+  // magnitude is finite and >= zero_threshold here.
+  if (magnitude < log_start_) {
+    const auto k = static_cast<std::int32_t>((magnitude - accuracy_.zero_threshold) / (2.0 * accuracy_.zero_threshold));
+    return std::min(k, linear_buckets_ - 1);
+  }
+  // By the constructor check the log index fits in int32; the clamp only guards against misuse.
   const double idx = std::ceil(std::log(magnitude) * inv_log_gamma_);
-  return static_cast<std::int32_t>(std::clamp(idx, -kMaxAbsIndex, kMaxAbsIndex));
+  const double log_index = linear_buckets_ > 0 ? std::max(idx, static_cast<double>(first_log_index_)) : idx;
+  return static_cast<std::int32_t>(
+      std::clamp(log_index - first_log_index_ + linear_buckets_, -kMaxAbsIndex, kMaxAbsIndex));
 }
 
 double QuantileSketch::representative(std::int32_t index) const noexcept {
+  if (index < linear_buckets_ && linear_buckets_ > 0) return 2.0 * accuracy_.zero_threshold * (static_cast<double>(index) + 1.0);
   // 2 gamma^i / (gamma + 1) = gamma^(i-1) * 2 gamma / (gamma + 1). gamma^(i-1) is below the bucket's
   // values and therefore finite for any occupied bucket; the product may exceed DBL_MAX only when the
   // exact representative does, in which case DBL_MAX is closer to every value the bucket holds.
-  const double r = std::pow(gamma_, static_cast<double>(index) - 1.0) * (2.0 * gamma_ / (gamma_ + 1.0));
+  const double i = static_cast<double>(index - linear_buckets_ + first_log_index_);
+  const double r = std::pow(gamma_, i - 1.0) * (2.0 * gamma_ / (gamma_ + 1.0));
   return std::min(r, kMaxDouble);
 }
 
@@ -199,11 +214,17 @@ std::vector<SketchBucket> QuantileSketch::buckets() const {
   const double zt = accuracy_.zero_threshold;
   // Magnitude bounds of store bucket i: (gamma^(i-1), gamma^i], clipped to [zero_threshold, DBL_MAX]
   // (values below zero_threshold go to the zero bucket; no finite value exceeds DBL_MAX).
-  const auto magnitude_lower = [&](std::int32_t i) {
-    return std::min(std::max(std::pow(gamma_, static_cast<double>(i) - 1.0), zt), kMaxDouble);
+  // Linear store index k < K holds [z + 2zk, z + 2z(k+1)); log store index j holds
+  // (gamma^(i-1), gamma^i] with i = j - K + i0, clipped below at m_log.
+  const auto magnitude_lower = [&](std::int32_t j) {
+    if (j < linear_buckets_ && linear_buckets_ > 0) return zt + 2.0 * zt * j;
+    const double i = static_cast<double>(j - linear_buckets_ + first_log_index_);
+    return std::min(std::max(std::pow(gamma_, i - 1.0), std::max(log_start_, zt)), kMaxDouble);
   };
-  const auto magnitude_upper = [&](std::int32_t i) {
-    return std::min(std::pow(gamma_, static_cast<double>(i)), kMaxDouble);
+  const auto magnitude_upper = [&](std::int32_t j) {
+    if (j < linear_buckets_ && linear_buckets_ > 0) return zt + 2.0 * zt * (j + 1);
+    const double i = static_cast<double>(j - linear_buckets_ + first_log_index_);
+    return std::min(std::pow(gamma_, i), kMaxDouble);
   };
   for (std::size_t j = negative_.counts.size(); j-- > 0;) {
     if (negative_.counts[j] == 0) continue;

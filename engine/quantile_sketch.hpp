@@ -26,12 +26,18 @@ struct SketchBucket {
 
 /// Quantile sketch with a guaranteed error bound and memory independent of the number of observations.
 ///
-/// Bucket i of the positive store holds (gamma^(i-1), gamma^i] with gamma = (1+alpha)/(1-alpha) and
-/// reports 2 gamma^i / (gamma + 1); the negative store mirrors it; |x| < zero_threshold goes to the zero
-/// bucket, reported as 0. Hence for the exact sample quantile x_(k), k = floor(q (n-1)) (0-based order
-/// statistic), quantile(q) returns v with |v - x_(k)| <= max(alpha |x_(k)|, zero_threshold).
-/// Memory: O(log(max|x| / min|x|) / alpha) counters (dense over the occupied index range of each sign),
-/// never O(n). Counts are integers, so merge() is exact and order-independent.
+/// Magnitudes m = |x| map to buckets in two regimes (z = zero_threshold, alpha = relative accuracy):
+///  - m < z: the zero bucket, reported as 0;
+///  - z <= m < m_log (about z / alpha, where alpha m first exceeds z): linear buckets of width 2z,
+///    [z + 2zk, z + 2z(k+1)), reported at their midpoint (absolute error <= z);
+///  - m >= m_log: DDSketch log buckets (gamma^(i-1), gamma^i], gamma = (1+alpha)/(1-alpha), reported as
+///    2 gamma^i / (gamma + 1) (relative error <= alpha).
+/// Negative values mirror positive ones in their own store. Hence for the exact sample quantile x_(k),
+/// k = floor(q (n-1)) (0-based order statistic), quantile(q) returns v with
+/// |v - x_(k)| <= max(alpha |x_(k)|, zero_threshold). The linear regime keeps values near zero (growth
+/// rates) from needing thousands of log buckets for precision the absolute bound does not ask for.
+/// Memory: O(1/alpha + log(max|x| / m_log) / alpha) counters (dense over the occupied index range of
+/// each sign), never O(n). Counts are integers, so merge() is exact and order-independent.
 class QuantileSketch {
 public:
   /// Creates an empty sketch. Throws std::invalid_argument unless 0 < relative < 1, zero_threshold is
@@ -74,6 +80,9 @@ private:
   SketchAccuracy accuracy_;
   double gamma_;
   double inv_log_gamma_;
+  std::int32_t linear_buckets_ = 0;  ///< K: store indices 0..K-1 are linear buckets
+  double log_start_ = 0.0;           ///< m_log = z + 2zK: smallest magnitude in the log regime
+  std::int32_t first_log_index_ = 0; ///< DDSketch index i of m_log; store index = K + (i - i0)
   Store positive_;
   Store negative_;
   std::uint64_t zero_count_ = 0;

@@ -1,5 +1,7 @@
 #include "engine/runner.hpp"
 
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -14,32 +16,42 @@ bool cancelled(const RunSettings& settings) {
   return settings.cancel != nullptr && settings.cancel->load(std::memory_order_relaxed);
 }
 
+/// A block in flight through the pipeline.
 struct Block {
   std::uint64_t first = 0;
   std::uint64_t count = 0;
-  std::unique_ptr<Accumulator> result;
+  std::unique_ptr<Accumulator> result;  ///< moments and counters only
 };
 
+std::unique_ptr<Accumulator> empty_totals(const Simulation& simulation) {
+  return std::make_unique<Accumulator>(simulation.layout());
+}
+
 RunOutcome run_serial(const Simulation& simulation, const RunSettings& settings) {
-  RunOutcome outcome{std::make_unique<Accumulator>(simulation.layout()), false};
+  RunOutcome outcome{empty_totals(simulation), false};
+  SketchSet sketches = make_sketch_set(simulation.layout());
   for (std::uint64_t first = 0; first < settings.paths; first += settings.block_size) {
     if (cancelled(settings)) {
       outcome.cancelled = true;
       break;
     }
     const std::uint64_t count = std::min(settings.block_size, settings.paths - first);
-    outcome.totals->merge(*simulate_block(simulation, settings.seed, first, count));
+    outcome.totals->merge(*simulate_block(simulation, settings.seed, first, count, &sketches));
     if (settings.on_progress) settings.on_progress(outcome.totals->paths());
   }
+  outcome.totals->merge_sketches(sketches);
   return outcome;
 }
 
 RunOutcome run_parallel(const Simulation& simulation, const RunSettings& settings) {
-  RunOutcome outcome{std::make_unique<Accumulator>(simulation.layout()), false};
+  RunOutcome outcome{empty_totals(simulation), false};
+  oneapi::tbb::enumerable_thread_specific<SketchSet> sketches(
+      [&simulation] { return make_sketch_set(simulation.layout()); });
   std::uint64_t next_first = 0;
-  // Tokens bound the blocks alive at once (being simulated or waiting to be merged): memory is
-  // O(threads x accumulator), independent of the number of paths.
+  // Tokens bound the blocks alive at once (being simulated or waiting to be merged).
   const std::size_t tokens = 2 * static_cast<std::size_t>(settings.threads);
+  // Honour --threads even above the core count (TBB otherwise caps workers at cores - 1).
+  const oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism, settings.threads);
   oneapi::tbb::task_arena arena(static_cast<int>(settings.threads));
   arena.execute([&] {
     oneapi::tbb::parallel_pipeline(
@@ -55,18 +67,20 @@ RunOutcome run_parallel(const Simulation& simulation, const RunSettings& setting
               next_first += block->count;
               return block;
             }) &
-            oneapi::tbb::make_filter<Block*, Block*>(oneapi::tbb::filter_mode::parallel,
-                                                     [&](Block* block) {
-                                                       block->result = simulate_block(simulation, settings.seed,
-                                                                                      block->first, block->count);
-                                                       return block;
-                                                     }) &
+            oneapi::tbb::make_filter<Block*, Block*>(
+                oneapi::tbb::filter_mode::parallel,
+                [&](Block* block) {
+                  block->result =
+                      simulate_block(simulation, settings.seed, block->first, block->count, &sketches.local());
+                  return block;
+                }) &
             oneapi::tbb::make_filter<Block*, void>(oneapi::tbb::filter_mode::serial_in_order, [&](Block* block) {
               const std::unique_ptr<Block> owned(block);
               outcome.totals->merge(*owned->result);
               if (settings.on_progress) settings.on_progress(outcome.totals->paths());
             }));
   });
+  for (const SketchSet& set : sketches) outcome.totals->merge_sketches(set);
   outcome.cancelled = outcome.totals->paths() < settings.paths;
   return outcome;
 }
@@ -74,13 +88,15 @@ RunOutcome run_parallel(const Simulation& simulation, const RunSettings& setting
 }  // namespace
 
 std::unique_ptr<Accumulator> simulate_block(const Simulation& simulation, std::uint64_t seed, std::uint64_t first,
-                                            std::uint64_t count) {
-  auto result = std::make_unique<Accumulator>(simulation.layout());
+                                            std::uint64_t count, SketchSet* sketches) {
+  auto result = std::make_unique<Accumulator>(
+      simulation.layout(), SketchAccuracy{},
+      sketches != nullptr ? Accumulator::Sketches::external : Accumulator::Sketches::owned);
   PathWorkspace work = simulation.make_workspace();
   std::vector<double> values(simulation.layout().cell_count());
   for (std::uint64_t path = first; path < first + count; ++path) {
     simulation.simulate_path(seed, path, work, values);
-    result->add_path(values);
+    result->add_path(values, sketches);
   }
   return result;
 }

@@ -34,12 +34,16 @@ struct RunOutcome {
   bool cancelled = false;
 };
 
-/// The kernel: simulates paths [first, first + count) in order into a fresh accumulator.
+/// The kernel: simulates paths [first, first + count) in order into a fresh accumulator. With `sketches`
+/// the accumulator keeps moments and counters only and quantile sketches are updated in *sketches.
 [[nodiscard]] std::unique_ptr<Accumulator> simulate_block(const Simulation& simulation, std::uint64_t seed,
-                                                          std::uint64_t first, std::uint64_t count);
+                                                          std::uint64_t first, std::uint64_t count,
+                                                          SketchSet* sketches = nullptr);
 
-/// Runs settings.paths paths in blocks and merges block results in block order. The result is
-/// byte-identical for every thread count; threads == 1 uses a plain loop (the reference run).
+/// Runs settings.paths paths in blocks and merges block moments and counters in block order; quantile
+/// sketches are filled per worker thread and summed at the end (integer counts: order-free). The result
+/// is byte-identical for every thread count; threads == 1 uses a plain loop (the reference run). Live
+/// memory: the totals, one sketch set per thread and at most 2 x threads small block accumulators.
 [[nodiscard]] RunOutcome run_simulation(const Simulation& simulation, const RunSettings& settings);
 
 }  // namespace districtcast

@@ -46,7 +46,9 @@ TEST(EditDistance, KnownValues) {
   EXPECT_EQ(edit_distance("flaw", "lawn"), 2U);
   EXPECT_EQ(edit_distance("volatilty", "volatility"), 1U);  // one deletion
   EXPECT_EQ(edit_distance("horizn", "horizon"), 1U);
-  EXPECT_EQ(edit_distance("seed", "sede"), 2U);  // a transposition costs two edits in Levenshtein
+  EXPECT_EQ(edit_distance("seed", "sede"), 1U);  // an adjacent transposition is one edit (OSA distance)
+  EXPECT_EQ(edit_distance("rnu", "run"), 1U);
+  EXPECT_EQ(edit_distance("ca", "abc"), 3U);     // OSA (not full Damerau): no edits of a transposed pair
   EXPECT_EQ(edit_distance("abc", "xyz"), 3U);    // substitutions
   EXPECT_EQ(edit_distance("gdp", "gdp_growth"), 7U);
 }

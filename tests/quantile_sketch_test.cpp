@@ -505,10 +505,14 @@ TEST(QuantileSketch, BucketsAreOrderedDisjointAndSumToCount) {
     total += b[i].count;
     EXPECT_LT(b[i].lower, b[i].representative) << i;
     EXPECT_LT(b[i].representative, b[i].upper) << i;
-    if (b[i].representative != 0.0) {
-      // Representative is (1 - alpha) times the outer (larger-magnitude) bound gamma^i.
+    if (std::fabs(b[i].representative) >= zt / 1e-3) {
+      // Log regime: representative is (1 - alpha) times the outer (larger-magnitude) bound gamma^i.
       const double outer = b[i].representative > 0 ? b[i].upper : b[i].lower;
       EXPECT_NEAR(b[i].representative / outer, 1 - 1e-3, 1e-12) << i;
+    } else if (b[i].representative != 0.0) {
+      // Linear regime (|x| < zero_threshold / alpha): width 2 zero_threshold, representative at the midpoint.
+      EXPECT_NEAR(b[i].upper - b[i].lower, 2 * zt, 1e-12 * zt) << i;
+      EXPECT_NEAR(b[i].representative, (b[i].lower + b[i].upper) / 2, 1e-12 * zt) << i;
     }
     if (i > 0) {
       EXPECT_LT(b[i - 1].representative, b[i].representative) << i;
