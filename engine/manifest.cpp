@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/resource.h>
+
 #include <ctime>
 #include <fstream>
 #include <stdexcept>
@@ -20,6 +22,12 @@ std::string iso8601_utc(std::chrono::system_clock::time_point t) {
   gmtime_r(&seconds, &utc);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
                      utc.tm_hour, utc.tm_min, utc.tm_sec);
+}
+
+std::uint64_t peak_rss_bytes() noexcept {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024u;  // Linux reports KiB
 }
 
 void write_manifest(const std::filesystem::path& dir, const Scenario& scenario, const RunFacts& facts) {
@@ -37,6 +45,7 @@ void write_manifest(const std::filesystem::path& dir, const Scenario& scenario, 
   doc["started_at"] = iso8601_utc(facts.started_at);
   doc["finished_at"] = iso8601_utc(facts.finished_at);
   doc["wall_seconds"] = facts.wall_seconds;
+  doc["peak_rss_bytes"] = peak_rss_bytes();
   doc["files_sha256"] = files;
   doc["resolved_scenario"] = to_json(scenario);
   std::ofstream out(dir / "manifest.json", std::ios::binary);

@@ -19,11 +19,15 @@ struct RunFacts {
   double wall_seconds = 0.0;
 };
 
+/// Peak resident set size of this process so far, in bytes (getrusage); 0 if unavailable.
+[[nodiscard]] std::uint64_t peak_rss_bytes() noexcept;
+
 /// ISO 8601 UTC with seconds, e.g. 2026-11-28T16:24:41Z.
 [[nodiscard]] std::string iso8601_utc(std::chrono::system_clock::time_point t);
 
 /// Writes `dir/manifest.json`: engine_version, scenario, scenario_sha256, seed, paths, threads, timings,
-/// the SHA-256 of each result file already in `dir`, and the resolved scenario. Throws on I/O failure.
+/// peak_rss_bytes, the SHA-256 of each result file already in `dir`, and the resolved scenario.
+/// Throws on I/O failure.
 void write_manifest(const std::filesystem::path& dir, const Scenario& scenario, const RunFacts& facts);
 
 }  // namespace districtcast
