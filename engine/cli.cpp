@@ -73,6 +73,7 @@ int usage_error(const std::string& command, const std::string& message) {
 std::string parse_count(const std::string& flag, const std::string& text, std::uint64_t low, std::uint64_t high,
                         std::uint64_t& out) {
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (ec == std::errc::result_out_of_range) return fmt::format("{} must be in [{}, {}], got {}", flag, low, high, text);
   if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) {
     return fmt::format("{} expects a whole number, got '{}'", flag, text);
   }
@@ -146,20 +147,24 @@ int run_command(const Args& args) {
   }
   if (o.scenario_file.empty()) return usage_error("run", "missing the scenario file");
 
+  // Flags first (they are cheap to check), then the scenario file.
+  std::uint64_t paths = 0, seed = 0;
+  std::uint64_t threads = static_cast<std::uint64_t>(tbb::info::default_concurrency());
+  for (const auto& [flag, text, low, high, target] :
+       {std::tuple{"--paths", o.paths, std::uint64_t{1}, kMaxPaths, &paths},
+        std::tuple{"--seed", o.seed, std::uint64_t{0}, ~std::uint64_t{0}, &seed},
+        std::tuple{"--threads", o.threads, std::uint64_t{1}, std::uint64_t{1024}, &threads}}) {
+    if (text.empty()) continue;
+    if (auto problem = parse_count(flag, text, low, high, *target); !problem.empty()) return usage_error("run", problem);
+  }
   LoadResult loaded = load_scenario_file(o.scenario_file);
   if (!loaded.ok()) {
     print_diagnostics(loaded.errors);
     return kUsageOrInvalidInput;
   }
   Scenario scenario = std::move(*loaded.scenario);
-  std::uint64_t threads = tbb::info::default_concurrency();
-  for (const auto& [flag, text, low, high, target] :
-       {std::tuple{"--paths", o.paths, std::uint64_t{1}, kMaxPaths, &scenario.paths},
-        std::tuple{"--seed", o.seed, std::uint64_t{0}, ~std::uint64_t{0}, &scenario.seed},
-        std::tuple{"--threads", o.threads, std::uint64_t{1}, std::uint64_t{1024}, &threads}}) {
-    if (text.empty()) continue;
-    if (auto problem = parse_count(flag, text, low, high, *target); !problem.empty()) return usage_error("run", problem);
-  }
+  if (!o.paths.empty()) scenario.paths = paths;
+  if (!o.seed.empty()) scenario.seed = seed;
 
   const std::filesystem::path target =
       o.out.empty() ? default_run_directory("outputs", scenario.name) : std::filesystem::path(o.out);

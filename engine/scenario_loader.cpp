@@ -74,7 +74,11 @@ public:
   void error(const YAML::Node& at, const std::string& path, std::string message) {
     Diagnostic d{file_, path, std::move(message), 0, 0};
     if (at.IsDefined()) {
-      const YAML::Mark mark = at.Mark();
+      YAML::Mark mark = at.Mark();
+      // An empty value (`mean:`) has no position of its own (yaml-cpp gives the next token's): use its key's.
+      if (at.IsNull()) {
+        if (const auto key = key_marks_.find(path); key != key_marks_.end()) mark = key->second;
+      }
       if (mark.line >= 0) {
         d.line = mark.line + 1;
         d.column = mark.column + 1;
@@ -106,6 +110,7 @@ public:
       }
       const std::string name = key.Scalar();
       const std::string key_path = join(path, name);
+      key_marks_.emplace(key_path, key.Mark());
       if (!seen.insert(name).second) {
         error(key, key_path, "duplicate key");
         continue;
@@ -260,6 +265,7 @@ public:
 private:
   std::string file_;
   std::vector<Diagnostic> errors_;
+  std::map<std::string, YAML::Mark> key_marks_;  ///< where each key seen by check_map() is, by YAML path
 };
 
 const std::regex kScenarioNamePattern{"[A-Za-z0-9_.-]+"};
@@ -344,15 +350,24 @@ models::GrowthSpec read_growth(Validator& v, const YAML::Node& node, const std::
     return spec;
   }
   const models::GrowthModelEntry* entry = models::find_growth_model("lognormal");
+  bool model_known = true;
   if (auto n = Validator::optional(node, "model")) {
     if (auto name = v.choice(*n, Validator::join(path, "model"), registry_names_growth())) {
       entry = models::find_growth_model(*name);
+    } else {
+      model_known = false;
     }
   }
   spec.model = std::string(entry->name);
   std::vector<std::string> allowed =
       to_strings({"model", "mean", "volatility", "national_beta", "shocks", "dof"});
-  for (auto key : entry->extra_keys) allowed.emplace_back(key);
+  // With an unknown model name (already reported), accept every model's keys rather than blaming
+  // them on a model the user never chose.
+  for (const auto& other : models::growth_models()) {
+    if (!model_known || &other == entry) {
+      for (auto key : other.extra_keys) allowed.emplace_back(key);
+    }
+  }
   auto elsewhere = keys_of_other_models(models::growth_models(), "growth model", spec.model);
   for (const auto& key : allowed) elsewhere.erase(key);
   v.check_map(node, path, allowed, elsewhere);
