@@ -166,10 +166,15 @@ int run_command(const Args& args) {
   if (!o.paths.empty()) scenario.paths = paths;
   if (!o.seed.empty()) scenario.seed = seed;
 
+  const bool default_location = o.out.empty();
   const std::filesystem::path target =
-      o.out.empty() ? default_run_directory("outputs", scenario.name) : std::filesystem::path(o.out);
+      default_location ? default_run_directory("outputs", scenario.name) : std::filesystem::path(o.out);
+  std::vector<std::string> replaceable = result_file_names();
+  replaceable.emplace_back(kManifestFileName);
   DirectoryProblem problem;
-  std::optional<RunDirectory> directory = RunDirectory::prepare(target, o.overwrite, problem);
+  std::optional<RunDirectory> directory =
+      RunDirectory::prepare(target, o.overwrite, replaceable, problem,
+                            default_location ? RunDirectory::Naming::unique : RunDirectory::Naming::exact);
   if (!directory) {
     fmt::print(stderr, "districtcast run: {}\n", problem.message);
     return problem.usage_error ? kUsageOrInvalidInput : kRuntimeFailure;

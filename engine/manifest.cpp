@@ -48,10 +48,10 @@ void write_manifest(const std::filesystem::path& dir, const Scenario& scenario, 
   doc["peak_rss_bytes"] = peak_rss_bytes();
   doc["files_sha256"] = files;
   doc["resolved_scenario"] = to_json(scenario);
-  std::ofstream out(dir / "manifest.json", std::ios::binary);
+  std::ofstream out(dir / kManifestFileName, std::ios::binary);
   out << doc.dump(2) << '\n';
   out.close();
-  if (!out) throw std::runtime_error(fmt::format("error writing {}", (dir / "manifest.json").string()));
+  if (!out) throw std::runtime_error(fmt::format("error writing {}", (dir / kManifestFileName).string()));
 }
 
 }  // namespace districtcast

@@ -9,6 +9,9 @@
 
 namespace districtcast {
 
+/// File name of the manifest in a run directory.
+inline constexpr const char* kManifestFileName = "manifest.json";
+
 /// Facts about a run that are not in the scenario.
 struct RunFacts {
   std::string scenario_file;  ///< as given on the command line

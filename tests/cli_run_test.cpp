@@ -209,18 +209,18 @@ TEST(CliRun, OverridesAreAppliedAndRecorded) {
 TEST(CliRun, RefusesANonEmptyOutUnlessOverwrite) {
   const testing::TempDir tmp;
   const fs::path out = tmp.path() / "r";
-  fs::create_directory(out);
-  tmp.write("r/keep.txt", "precious");
-  const auto refused = run_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "100",
-                                "--out", out.string()});
+  const std::string scenario = source_path("scenarios/trillion_club.yaml").string();
+  ASSERT_EQ(run_cli({"run", scenario, "--paths", "100", "--seed", "1", "--out", out.string(), "--quiet"}).exit_code, 0);
+  const std::string previous = testing::read_file(out / "summary.csv");
+  const auto refused = run_cli({"run", scenario, "--paths", "100", "--seed", "2", "--out", out.string()});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("--overwrite"), std::string::npos) << refused.err;
-  EXPECT_EQ(testing::read_file(out / "keep.txt"), "precious");
-  const auto replaced = run_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "100",
-                                 "--out", out.string(), "--overwrite", "--quiet"});
+  EXPECT_EQ(testing::read_file(out / "summary.csv"), previous);
+  const auto replaced =
+      run_cli({"run", scenario, "--paths", "100", "--seed", "2", "--out", out.string(), "--overwrite", "--quiet"});
   ASSERT_EQ(replaced.exit_code, 0) << replaced.err;
-  EXPECT_FALSE(fs::exists(out / "keep.txt"));
-  EXPECT_TRUE(fs::exists(out / "summary.csv"));
+  EXPECT_NE(testing::read_file(out / "summary.csv"), previous);
+  EXPECT_EQ(nlohmann::json::parse(testing::read_file(out / "manifest.json"))["seed"], 2u);
 }
 
 TEST(CliRun, OneSummaryLineOnStderrWhenNotATerminalAndNothingWhenQuiet) {
@@ -268,6 +268,79 @@ TEST(CliRun, InterruptLeavesNoResultDirectory) {
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 130);
   EXPECT_TRUE(fs::is_empty(tmp.path())) << "a result or staging directory was left behind";
+}
+
+}  // namespace
+}  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+TEST(CliRun, ParallelRunsOfOneScenarioInTheSameSecondAllSucceed) {
+  const testing::TempDir tmp;
+  std::vector<pid_t> children;
+  for (int i = 0; i < 4; ++i) {
+    const pid_t child = ::fork();
+    if (child == 0) {
+      if (::chdir(tmp.path().c_str()) != 0) ::_exit(127);
+      const int null = ::open("/dev/null", O_RDWR);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      const std::string exe = testing::executable_path().string();
+      const std::string scenario = source_path("scenarios/trillion_club.yaml").string();
+      const std::string seed = std::to_string(i + 1);
+      ::execl(exe.c_str(), exe.c_str(), "run", scenario.c_str(), "--paths", "300", "--seed", seed.c_str(), "--quiet",
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    children.push_back(child);
+  }
+  for (pid_t child : children) {
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  std::size_t runs = 0;
+  for (const auto& e : fs::directory_iterator(tmp.path() / "outputs" / "trillion_club")) {
+    EXPECT_TRUE(fs::exists(e.path() / "manifest.json")) << e.path();
+    ++runs;
+  }
+  EXPECT_EQ(runs, 4u);
+}
+
+TEST(CliRun, OverwriteRefusesADirectoryWithOtherFiles) {
+  const testing::TempDir tmp;
+  tmp.write("observed.csv", "precious");
+  const auto r = run_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "100", "--out",
+                          tmp.path().string(), "--overwrite"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("observed.csv"), std::string::npos) << r.err;
+  EXPECT_EQ(testing::read_file(tmp.path() / "observed.csv"), "precious");
+}
+
+TEST(CliRun, InterruptedDefaultRunLeavesNoEmptyOutputsTree) {
+  const testing::TempDir tmp;
+  const pid_t child = ::fork();
+  if (child == 0) {
+    if (::chdir(tmp.path().c_str()) != 0) ::_exit(127);
+    const int null = ::open("/dev/null", O_RDWR);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    const std::string exe = testing::executable_path().string();
+    const std::string scenario = source_path("scenarios/trillion_club.yaml").string();
+    ::execl(exe.c_str(), exe.c_str(), "run", scenario.c_str(), "--paths", "100000000", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!fs::exists(tmp.path() / "outputs" / "trillion_club") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ::kill(child, SIGTERM);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130);
+  EXPECT_TRUE(fs::is_empty(tmp.path())) << "outputs/ was left behind";
 }
 
 }  // namespace
