@@ -2,22 +2,39 @@
 
 #include "engine/quantile_names.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace districtcast {
 namespace {
 
-std::vector<HistogramRow> histogram(const SummaryRow& cell, const QuantileSketch& sketch, int bins) {
+/// A cell's quantile: the sketch's estimate clamped to the exact [min, max] of the cell (which only moves
+/// it closer to the exact order statistic) and, for counts, rounded to a whole number.
+double cell_quantile(const QuantileSketch& sketch, const RunningMoments& moments, double q, bool counts) {
+  const double v = std::clamp(sketch.quantile(q), moments.min(), moments.max());
+  return counts ? std::round(v) : v;
+}
+
+std::vector<HistogramRow> histogram(const SummaryRow& cell, const QuantileSketch& sketch, const RunningMoments& moments,
+                                    int bins, bool counts) {
   const double inf = std::numeric_limits<double>::infinity();
-  const double low = sketch.quantile(0.001);
-  const double high = sketch.quantile(0.999);
+  double low = cell_quantile(sketch, moments, 0.001, counts);
+  double high = cell_quantile(sketch, moments, 0.999, counts);
   const auto total = static_cast<double>(sketch.count());
-  const std::size_t inner = low < high ? static_cast<std::size_t>(bins) : 1;
-  const double width = (high - low) / static_cast<double>(inner);
-  std::vector<std::uint64_t> counts(inner + 2, 0);  // [0] lower tail, [1..inner] bins, [inner+1] upper tail
+  // Counts spanning fewer values than bins get one bin per whole number, [k - 0.5, k + 0.5).
+  const bool unit_bins = counts && high - low + 1 <= bins;
+  std::size_t inner = 1;
+  if (unit_bins) {
+    inner = static_cast<std::size_t>(high - low) + 1;
+  } else if (low < high) {
+    inner = static_cast<std::size_t>(bins);
+  }
+  const double width = unit_bins ? 1.0 : (high - low) / static_cast<double>(inner);
+  std::vector<std::uint64_t> tally(inner + 2, 0);  // [0] lower tail, [1..inner] bins, [inner+1] upper tail
   for (const SketchBucket& bucket : sketch.buckets()) {
-    const double x = bucket.representative;
+    double x = std::clamp(bucket.representative, moments.min(), moments.max());
+    if (counts) x = std::round(x);
     std::size_t slot = 0;
     if (x < low) {
       slot = 0;
@@ -26,23 +43,27 @@ std::vector<HistogramRow> histogram(const SummaryRow& cell, const QuantileSketch
     } else if (inner == 1) {
       slot = 1;
     } else {
-      const auto k = static_cast<std::size_t>(std::floor((x - low) / width));
+      const auto k = static_cast<std::size_t>(unit_bins ? x - low : std::floor((x - low) / width));
       slot = 1 + std::min(k, inner - 1);
     }
-    counts[slot] += bucket.count;
+    tally[slot] += bucket.count;
+  }
+  if (unit_bins) {
+    low -= 0.5;
+    high += 0.5;
   }
   std::vector<HistogramRow> rows;
   auto add = [&](double lower, double upper, std::uint64_t n) {
     rows.push_back(HistogramRow{cell.district, cell.metric, cell.year, lower, upper,
                                 total > 0 ? static_cast<double>(n) / total : 0.0});
   };
-  add(-inf, low, counts[0]);
+  add(-inf, low, tally[0]);
   for (std::size_t b = 0; b < inner; ++b) {
     const double lower = low + width * static_cast<double>(b);
     const double upper = b + 1 == inner ? high : low + width * static_cast<double>(b + 1);
-    add(lower, upper, counts[b + 1]);
+    add(lower, upper, tally[b + 1]);
   }
-  add(high, inf, counts[inner + 1]);
+  add(high, inf, tally[inner + 1]);
   return rows;
 }
 
@@ -65,8 +86,9 @@ ResultTables build_result_tables(const Scenario& scenario, const Accumulator& to
       const RunningMoments& m = totals.moments(cell);
       SummaryRow row{scenario.districts[key.district].id, key.metric, layout.base_year() + static_cast<int>(t),
                      m.mean(), m.standard_deviation(), m.standard_error(), {}};
-      for (double q : scenario.outputs.quantiles) row.quantiles.push_back(totals.sketch(cell).quantile(q));
-      auto bins = histogram(row, totals.sketch(cell), scenario.outputs.histogram_bins);
+      const bool counts = is_firm_metric(key.metric);
+      for (double q : scenario.outputs.quantiles) row.quantiles.push_back(cell_quantile(totals.sketch(cell), m, q, counts));
+      auto bins = histogram(row, totals.sketch(cell), m, scenario.outputs.histogram_bins, counts);
       tables.histograms.insert(tables.histograms.end(), bins.begin(), bins.end());
       tables.summary.push_back(std::move(row));
     }

@@ -60,9 +60,11 @@ struct ResultTables {
   std::vector<FirstCrossingRow> first_crossing;
 };
 
-/// Builds every table from merged statistics. Histograms: `histogram_bins` equal-width bins over
-/// [p0.1, p99.9] of each cell (the last bin closed), plus open tails below and above, from the sketch's
-/// buckets (each bucket's count goes to the bin holding its representative value).
+/// Builds every table from merged statistics. Quantiles are the sketch's, clamped to the cell's exact
+/// [min, max] and rounded to whole numbers for the count metrics (firm_*). Histograms: `histogram_bins`
+/// equal-width bins over [p0.1, p99.9] of each cell (the last bin closed), or one bin per whole number
+/// [k - 0.5, k + 0.5) for counts spanning fewer values than that, plus open tails below and above, from
+/// the sketch's buckets (each bucket's count goes to the bin holding its representative value).
 [[nodiscard]] ResultTables build_result_tables(const Scenario& scenario, const Accumulator& totals);
 
 }  // namespace districtcast

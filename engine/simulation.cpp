@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
 #include <stdexcept>
 
 namespace districtcast {
@@ -18,6 +19,7 @@ Simulation::Simulation(const Scenario& scenario)
     const models::GrowthModelEntry* entry = models::find_growth_model(spec.growth.model);
     if (entry == nullptr) throw std::invalid_argument("unknown growth model " + spec.growth.model);
     DistrictModel model;
+    model.id = spec.id;
     model.scope = district_scope(spec.id);
     model.base_gdp = spec.gdp;
     model.shocks = spec.growth.shocks;
@@ -116,11 +118,22 @@ void Simulation::simulate_path(std::uint64_t seed, std::uint64_t path, PathWorks
       level *= std::exp(growth[t] + work.inflation[t]);
       gdp[t] = level;
     }
+    if (!std::isfinite(level) || !(level > 0.0)) [[unlikely]] {
+      const auto bad = std::find_if(gdp.begin(), gdp.end(), [](double y) { return !std::isfinite(y) || !(y > 0.0); });
+      throw std::overflow_error(fmt::format(
+          "district '{}': gdp leaves the range of double precision ({}) in {} on path {}; growth, volatility or "
+          "horizon is too large",
+          district.id, *bad, scenario_.base_year + 1 + (bad - gdp.begin()), path));
+    }
     if (district.firms) {
       const models::FirmPath out{values.subspan(layout_.cell(district.births_series, 1), horizon_),
                                  values.subspan(layout_.cell(district.exits_series, 1), horizon_),
                                  values.subspan(layout_.cell(district.stock_series, 1), horizon_)};
-      district.firms->simulate(streams, district.scope, growth, work.cohorts, out);
+      try {
+        district.firms->simulate(streams, district.scope, growth, work.cohorts, out);
+      } catch (const std::overflow_error& e) {
+        throw std::overflow_error(fmt::format("district '{}': {} on path {}", district.id, e.what(), path));
+      }
     }
   }
 }

@@ -12,12 +12,14 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace districtcast {
 
 /// Immutable model objects of one district.
 struct DistrictModel {
+  std::string id;
   std::uint32_t scope = 0;  ///< random-stream scope (hash of the id)
   double base_gdp = 0.0;
   models::ShockSpec shocks;
@@ -51,7 +53,9 @@ public:
   [[nodiscard]] PathWorkspace make_workspace() const;
 
   /// Simulates path `path` under `seed` and writes every cell value (layout().cell_count() doubles).
-  /// A pure function of (seed, path): the workspace only holds scratch.
+  /// A pure function of (seed, path): the workspace only holds scratch. Throws std::overflow_error naming
+  /// the district, year and path when a GDP level stops being a finite number or expected firm births
+  /// exceed models::kMaxExpectedBirths (valid but extreme parameters over a long horizon).
   void simulate_path(std::uint64_t seed, std::uint64_t path, PathWorkspace& work, std::span<double> values) const;
 
 private:

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace districtcast::models {
 
@@ -44,7 +45,12 @@ void FirmDynamics::simulate(const PathStreams& streams, std::uint32_t scope, std
       exits += leaving;
     }
     RandomStream births_stream = streams.stream(scope, Variable::firm_births, year);
-    const std::uint64_t births = births_->draw(expected_births(static_cast<int>(t), growth[t - 1]), births_stream);
+    const double expected = expected_births(static_cast<int>(t), growth[t - 1]);
+    if (!(expected <= kMaxExpectedBirths)) [[unlikely]] {
+      throw std::overflow_error("expected firm births " + std::to_string(expected) + " in simulated year " +
+                                std::to_string(t) + " exceed 1e15 (check births.rate, trend and gdp_elasticity)");
+    }
+    const std::uint64_t births = births_->draw(expected, births_stream);
     cohorts[t] = births;
     stock = stock - exits + births;
     out.births[t - 1] = static_cast<double>(births);

@@ -11,6 +11,9 @@
 
 namespace districtcast::models {
 
+/// Largest expected number of births in one year the samplers accept (far beyond any district).
+inline constexpr double kMaxExpectedBirths = 1e15;
+
 /// Parameters of `districts[i].firms`.
 struct FirmSpec {
   std::uint64_t stock = 0;          ///< active firms at the end of the base year
@@ -41,7 +44,8 @@ public:
 
   /// Simulates one path. Each year: exits of firms alive at the end of the previous year (per cohort,
   /// Binomial(size, h_age)), then births. Draws come from (path, scope, firm_exits|firm_births, year).
-  /// `cohorts` is caller-owned scratch of size >= growth.size() + 1 (overwritten).
+  /// `cohorts` is caller-owned scratch of size >= growth.size() + 1 (overwritten). Throws
+  /// std::overflow_error (naming the year index) if lambda_t is not finite or exceeds kMaxExpectedBirths.
   void simulate(const PathStreams& streams, std::uint32_t scope, std::span<const double> growth,
                 std::span<std::uint64_t> cohorts, const FirmPath& out) const;
 

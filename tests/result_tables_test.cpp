@@ -105,3 +105,60 @@ TEST(ResultTables, LevelAlreadyAboveThresholdCrossesInTheBaseYear) {
 
 }  // namespace
 }  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+// A constant cell reports its exact value; small counts get whole-number quantiles and unit bins.
+TEST(ResultTables, ConstantCellsAndSmallCountsAreExact) {
+  LoadResult r = load_scenario_text(R"yaml(
+base_year: 2024
+horizon: 2
+districts:
+  - id: a
+    gdp: 950
+    growth: {mean: 0.05, volatility: 0.0}
+    firms: {stock: 1000, births: {rate: 5}, exit_hazard: [0]}
+outputs: {histogram_bins: 20}
+)yaml",
+                                    "t.yaml", "t");
+  ASSERT_TRUE(r.ok());
+  const Simulation simulation(*r.scenario);
+  RunSettings settings;
+  settings.paths = 20000;
+  const RunOutcome outcome = run_simulation(simulation, settings);
+  const ResultTables t = build_result_tables(*r.scenario, *outcome.totals);
+  for (const auto& row : t.summary) {
+    if (row.metric == Metric::gdp && row.year == 2025) {
+      for (double q : row.quantiles) EXPECT_EQ(q, 950 * std::exp(0.05));  // volatility 0: one exact value
+    }
+    if (row.metric == Metric::gdp_growth) {
+      for (double q : row.quantiles) EXPECT_EQ(q, 0.05);
+    }
+    if (row.metric == Metric::firm_births) {
+      for (double q : row.quantiles) EXPECT_EQ(q, std::round(q));
+      EXPECT_EQ(row.quantiles[3], 5.0);  // median of Poisson(5)
+    }
+    if (row.metric == Metric::firm_exits) {
+      for (double q : row.quantiles) EXPECT_EQ(q, 0.0);
+    }
+  }
+  int births_bins = 0;
+  for (const auto& h : t.histograms) {
+    if (h.metric == Metric::gdp && h.year == 2025 && std::isfinite(h.lower) && std::isfinite(h.upper)) {
+      EXPECT_EQ(h.lower, 950 * std::exp(0.05));  // the single inner bin holds the exact value
+      EXPECT_EQ(h.upper, 950 * std::exp(0.05));
+      EXPECT_EQ(h.probability, 1.0);
+    }
+    if (h.metric == Metric::firm_births && h.year == 2025 && std::isfinite(h.lower) && std::isfinite(h.upper)) {
+      EXPECT_EQ(h.upper - h.lower, 1.0);                    // unit bins centred on whole numbers
+      EXPECT_EQ(h.lower + 0.5, std::round(h.lower + 0.5));
+      EXPECT_GT(h.probability, 0.0);                        // no empty bins between occupied ones
+      ++births_bins;
+    }
+  }
+  EXPECT_GE(births_bins, 10);
+}
+
+}  // namespace
+}  // namespace districtcast

@@ -258,3 +258,53 @@ districts:
 
 }  // namespace
 }  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+TEST(Simulation, GdpOverflowIsReportedWithDistrictYearAndPath) {
+  const Scenario scenario = load(R"yaml(
+base_year: 2024
+horizon: 200
+districts:
+  - {id: boom, gdp: 1e300, growth: {mean: 5, volatility: 0}}
+)yaml");
+  const Simulation simulation(scenario);
+  std::vector<double> values(simulation.layout().cell_count());
+  PathWorkspace work = simulation.make_workspace();
+  try {
+    simulation.simulate_path(1, 3, work, values);
+    FAIL() << "expected an overflow error";
+  } catch (const std::overflow_error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("district 'boom'"), std::string::npos) << message;
+    EXPECT_NE(message.find("in 2028"), std::string::npos) << message;  // 1e300 e^(5t) > 1.8e308 first at t = 4
+    EXPECT_NE(message.find("path 3"), std::string::npos) << message;
+  }
+}
+
+TEST(Simulation, ExplodingBirthRatesAreReported) {
+  const Scenario scenario = load(R"yaml(
+base_year: 2024
+horizon: 60
+districts:
+  - id: a
+    gdp: 100
+    growth: {mean: 0.05, volatility: 0.01}
+    firms: {stock: 1000, births: {rate: 40000, trend: 2}, exit_hazard: [0.06]}
+)yaml");
+  const Simulation simulation(scenario);
+  std::vector<double> values(simulation.layout().cell_count());
+  PathWorkspace work = simulation.make_workspace();
+  try {
+    simulation.simulate_path(1, 0, work, values);
+    FAIL() << "expected an overflow error";
+  } catch (const std::overflow_error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("district 'a'"), std::string::npos) << message;
+    EXPECT_NE(message.find("exceed 1e15"), std::string::npos) << message;
+  }
+}
+
+}  // namespace
+}  // namespace districtcast
