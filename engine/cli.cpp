@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <charconv>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -72,10 +73,18 @@ int usage_error(const std::string& command, const std::string& message) {
 /// Parses a whole number in [low, high] given to `flag`; returns an error message or "".
 std::string parse_count(const std::string& flag, const std::string& text, std::uint64_t low, std::uint64_t high,
                         std::uint64_t& out) {
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
   if (ec == std::errc::result_out_of_range) return fmt::format("{} must be in [{}, {}], got {}", flag, low, high, text);
-  if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) {
-    return fmt::format("{} expects a whole number, got '{}'", flag, text);
+  if (ec != std::errc() || ptr != end || text.empty()) {
+    // Like the scenario file, accept exact whole numbers in floating form (1e5, 2.0e6).
+    double value = 0.0;
+    const auto [dptr, dec] = std::from_chars(text.data(), end, value);
+    if (dec != std::errc() || dptr != end || text.empty() || !std::isfinite(value) || value != std::floor(value) ||
+        value < 0 || value >= 18446744073709551616.0) {
+      return fmt::format("{} expects a whole number, got '{}'", flag, text);
+    }
+    out = static_cast<std::uint64_t>(value);
   }
   if (out < low || out > high) return fmt::format("{} must be in [{}, {}], got {}", flag, low, high, text);
   return "";
@@ -91,7 +100,7 @@ std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 
-/// Installs SIGINT/SIGTERM handlers for the run; a second signal gets the default action.
+/// Installs SIGINT/SIGTERM/SIGHUP handlers for the run; a second signal gets the default action.
 void install_interrupt_handlers() {
   struct sigaction action {};
   action.sa_handler = on_interrupt;
@@ -99,6 +108,7 @@ void install_interrupt_handlers() {
   action.sa_flags = static_cast<int>(SA_RESETHAND);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGHUP, &action, nullptr);
 }
 
 struct RunOptions {
@@ -115,14 +125,15 @@ po::options_description run_options_description(RunOptions& o) {
       "Simulates the scenario and writes summary.csv, histograms.csv, thresholds.csv, first_crossing.csv,\n"
       "summary.json and manifest.json into a new result directory (default outputs/<name>/<UTC time>/),\n"
       "atomically: the directory appears only when complete. The last line on stdout is its path.\n\n"
-      "Options");
+      "Options",
+      110, 60);
   d.add_options()("help,h", "show this help")(
       "out,o", po::value(&o.out)->value_name("DIR"), "write results exactly into DIR (must be empty or absent)")(
-      "overwrite", po::bool_switch(&o.overwrite), "allow --out DIR to replace an existing non-empty directory")(
+      "overwrite", po::bool_switch(&o.overwrite), "allow --out DIR to replace a previous run directory there")(
       "paths,n", po::value(&o.paths)->value_name("N"), "number of Monte Carlo paths (overrides the scenario)")(
       "seed,s", po::value(&o.seed)->value_name("N"), "random seed, 0..2^64-1 (overrides the scenario)")(
       "threads,j", po::value(&o.threads)->value_name("N"),
-      "worker threads (default: all cores); results are identical for any N")(
+      "worker threads, 1..1024 (default: all cores); results are identical for any N")(
       "quiet,q", po::bool_switch(&o.quiet), "no progress bar and no summary line on stderr");
   return d;
 }
@@ -138,6 +149,8 @@ int run_command(const Args& args) {
   try {
     po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
     po::notify(vm);
+  } catch (const po::too_many_positional_options_error&) {
+    return usage_error("run", "give exactly one scenario file (run them one at a time)");
   } catch (const po::error& e) {
     return usage_error("run", e.what());
   }
@@ -146,6 +159,7 @@ int run_command(const Args& args) {
     return kSuccess;
   }
   if (o.scenario_file.empty()) return usage_error("run", "missing the scenario file");
+  if (vm.count("out") && o.out.empty()) return usage_error("run", "--out needs a directory");
 
   // Flags first (they are cheap to check), then the scenario file.
   std::uint64_t paths = 0, seed = 0;
@@ -274,7 +288,8 @@ int main(int argc, const char* const* argv) {
   try {
     const Args args(argv + 1, argv + argc);
     if (args.empty()) {
-      print_top_help();
+      fmt::print(stderr, "Usage: districtcast <command> [options]   (commands: run, validate)\n"
+                         "Try 'districtcast --help'.\n");
       return kUsageOrInvalidInput;
     }
     const std::string& first = args[0];
@@ -288,6 +303,10 @@ int main(int argc, const char* const* argv) {
     }
     for (const auto& c : kSubcommands) {
       if (first == c.name) return c.handler(Args(args.begin() + 1, args.end()));
+    }
+    if (first.size() > 1 && first[0] == '-') {
+      fmt::print(stderr, "districtcast: unknown option '{}'\nTry 'districtcast --help'.\n", first);
+      return kUsageOrInvalidInput;
     }
     std::vector<std::string> names;
     for (const auto& c : kSubcommands) names.emplace_back(c.name);

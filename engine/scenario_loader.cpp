@@ -268,7 +268,8 @@ private:
   std::map<std::string, YAML::Mark> key_marks_;  ///< where each key seen by check_map() is, by YAML path
 };
 
-const std::regex kScenarioNamePattern{"[A-Za-z0-9_.-]+"};
+/// Starts with a letter, digit or '_' (so never ".", ".." or a hidden name like our staging directories).
+const std::regex kScenarioNamePattern{"[A-Za-z0-9_][A-Za-z0-9_.-]*"};
 const std::regex kDistrictIdPattern{"[a-z0-9_]+"};
 
 std::vector<std::string> to_strings(std::initializer_list<const char*> list) { return {list.begin(), list.end()}; }
@@ -635,14 +636,12 @@ Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& 
   }
   s.name = default_name;
   if (auto n = Validator::optional(root, "name")) s.name = v.string(*n, "name").value_or(default_name);
-  // "." and ".." match the pattern but would put results in outputs/ or its parent.
-  if (!std::regex_match(s.name, kScenarioNamePattern) || s.name == "." || s.name == "..") {
+  if (!std::regex_match(s.name, kScenarioNamePattern)) {
     const auto n = Validator::optional(root, "name");
+    const char* rule = "letters, digits, '_', '-' and '.', not starting with '.' or '-'";
     v.error(n ? *n : root, "name",
-            n ? fmt::format("'{}' cannot name an output directory: use letters, digits, '_', '-' and '.'", s.name)
-              : fmt::format("the file name '{}' cannot name an output directory: add a name key (letters, digits, "
-                            "'_', '-' and '.')",
-                            s.name));
+            n ? fmt::format("'{}' cannot name an output directory: use {}", s.name, rule)
+              : fmt::format("the file name '{}' cannot name an output directory: add a name key ({})", s.name, rule));
   }
   if (auto n = Validator::optional(root, "description")) s.description = v.string(*n, "description").value_or("");
   if (auto n = v.required(root, "", "base_year")) s.base_year = static_cast<int>(v.unsigned_integer(*n, "base_year", 1900, 2200).value_or(2000));
@@ -674,6 +673,26 @@ Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& 
   return s;
 }
 
+/// Where the first tab inside a line's leading whitespace is, if any (a common cause of parse errors).
+std::optional<YAML::Mark> first_indentation_tab(std::string_view text) {
+  int line = 0;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    for (std::size_t i = start; i < end && (text[i] == ' ' || text[i] == '\t'); ++i) {
+      if (text[i] == '\t') {
+        YAML::Mark mark;
+        mark.line = line;
+        mark.column = static_cast<int>(i - start);
+        return mark;
+      }
+    }
+    ++line;
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 LoadResult load_scenario_text(std::string_view yaml, const std::string& display_name, const std::string& default_name) {
@@ -682,7 +701,11 @@ LoadResult load_scenario_text(std::string_view yaml, const std::string& display_
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
-    v.error_at(e.mark, "", fmt::format("not valid YAML: {}", e.msg));
+    if (const auto tab = first_indentation_tab(yaml); tab && (e.mark.line < 0 || tab->line <= e.mark.line)) {
+      v.error_at(*tab, "", "tab character in indentation: YAML indents with spaces only");
+    } else {
+      v.error_at(e.mark, "", fmt::format("not valid YAML: {}", e.msg));
+    }
     return {std::nullopt, v.take_errors()};
   }
   if (!root.IsMap()) {

@@ -301,3 +301,34 @@ TEST(CliRunInput, BadFlagsAreReportedBeforeTheScenarioIsRead) {
 
 }  // namespace
 }  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+TEST(CliUsage, BareCommandAndUnknownOptionsGoToStderr) {
+  const auto bare = testing::run_cli({});
+  EXPECT_EQ(bare.exit_code, 2);
+  EXPECT_EQ(bare.out, "");
+  EXPECT_NE(bare.err.find("Usage: districtcast <command>"), std::string::npos) << bare.err;
+  const auto option = testing::run_cli({"--frob"});
+  EXPECT_EQ(option.exit_code, 2);
+  EXPECT_NE(option.err.find("unknown option '--frob'"), std::string::npos) << option.err;
+}
+
+TEST(CliRunInput, FlagFormsAndArgumentCounts) {
+  const testing::TempDir dir;
+  const std::string scenario = testing::source_path("scenarios/trillion_club.yaml").string();
+  const auto floating = testing::run_cli({"run", scenario, "--paths", "2e2", "--out", (dir.path() / "a").string(), "--quiet"});
+  EXPECT_EQ(floating.exit_code, 0) << floating.err;  // same forms as in the file: 2e2 = 200
+  const auto empty_out = testing::run_cli({"run", scenario, "--out", ""});
+  EXPECT_EQ(empty_out.exit_code, 2);
+  EXPECT_NE(empty_out.err.find("--out needs a directory"), std::string::npos) << empty_out.err;
+  const auto two = testing::run_cli({"run", scenario, scenario});
+  EXPECT_EQ(two.exit_code, 2);
+  EXPECT_NE(two.err.find("exactly one scenario file"), std::string::npos) << two.err;
+  const auto fractional = testing::run_cli({"run", scenario, "--paths", "2.5"});
+  EXPECT_EQ(fractional.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace districtcast

@@ -952,7 +952,7 @@ horizon: [1, 2
 districts: []
 )yaml",
                "", WORDS("not valid YAML", "end of sequence flow not found"), 3, 10);
-  EXPECT_ERROR("base_year: 2024\n\thorizon: 5\n", "", WORDS("not valid YAML", "tab"), 2, 1);
+  EXPECT_ERROR("base_year: 2024\n\thorizon: 5\n", "", WORDS("tab character in indentation", "spaces only"), 2, 1);
 }
 
 TEST(ScenarioLoader, EmptyFile) {
@@ -1081,6 +1081,35 @@ TEST(ScenarioLoaderFile, TooLarge) {
   const std::string& m = r.errors[0].message;
   EXPECT_NE(m.find(std::to_string(kMaxScenarioBytes + 1) + " bytes"), std::string::npos) << m;
   EXPECT_NE(m.find("limited to " + std::to_string(kMaxScenarioBytes) + " bytes"), std::string::npos) << m;
+}
+
+}  // namespace
+}  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+TEST(ScenarioLoader, TabIndentationIsNamed) {
+  const LoadResult r = load_scenario_text("base_year: 2024\nhorizon: 3\ndistricts:\n\t- id: a\n", "t.yaml", "t");
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].message.find("tab character in indentation"), std::string::npos) << r.errors[0].to_string();
+  EXPECT_EQ(r.errors[0].line, 4);
+  EXPECT_EQ(r.errors[0].column, 1);
+}
+
+TEST(ScenarioLoader, NamesMayNotStartWithADot) {
+  for (const char* name : {".hidden", "..", "-x"}) {
+    const LoadResult r = load_scenario_text(std::string("name: \"") + name + R"("
+base_year: 2024
+horizon: 3
+districts: [{id: a, gdp: 1, growth: {mean: 0.05, volatility: 0.02}}]
+)",
+                                            "t.yaml", "t");
+    ASSERT_FALSE(r.ok()) << name;
+    EXPECT_EQ(r.errors[0].path, "name");
+    EXPECT_NE(r.errors[0].message.find("not starting with"), std::string::npos) << r.errors[0].to_string();
+  }
 }
 
 }  // namespace
