@@ -1,5 +1,6 @@
 /// \file Unit tests for models/ar1_process: exact deterministic paths, exact paths for given innovations,
 /// and the closed-form mean and variance of x_t checked by Monte Carlo.
+#include "tests/test_support.hpp"
 #include "models/ar1_process.hpp"
 
 #include <gtest/gtest.h>
@@ -15,28 +16,7 @@
 namespace districtcast::models {
 namespace {
 
-/// Mean, biased central moments m2, m4 of a sample, and Monte Carlo standard errors:
-/// SE(mean) = sqrt(m2 / n), SE(sample variance) = sqrt((m4 - m2^2) / n) (delta method).
-struct Moments {
-  double n = 0.0;
-  double mean = 0.0;
-  double m2 = 0.0;
-  double m4 = 0.0;
-  explicit Moments(const std::vector<double>& x) : n(static_cast<double>(x.size())) {
-    for (const double v : x) mean += v;
-    mean /= n;
-    for (const double v : x) {
-      const double d2 = (v - mean) * (v - mean);
-      m2 += d2;
-      m4 += d2 * d2;
-    }
-    m2 /= n;
-    m4 /= n;
-  }
-  [[nodiscard]] double variance() const { return m2 * n / (n - 1.0); }
-  [[nodiscard]] double mean_se() const { return std::sqrt(m2 / n); }
-  [[nodiscard]] double variance_se() const { return std::sqrt((m4 - m2 * m2) / n); }
-};
+using Moments = districtcast::testing::SampleMoments;
 
 Ar1Spec make_spec(double mean, double volatility, double persistence, std::optional<double> initial) {
   Ar1Spec spec;

@@ -1,5 +1,6 @@
 /// \file Unit tests for the firm-birth count models (models/births_model.hpp, births_registry.cpp,
 /// births_poisson.cpp, births_negative_binomial.cpp): registry, variance(), and Monte Carlo mean/variance.
+#include "tests/test_support.hpp"
 #include "models/births_model.hpp"
 
 #include <gtest/gtest.h>
@@ -19,28 +20,7 @@ namespace {
 
 constexpr std::size_t kSamples = 200000;
 
-/// Mean, biased central moments m2, m4 of a sample, and Monte Carlo standard errors:
-/// SE(mean) = sqrt(m2 / n), SE(sample variance) = sqrt((m4 - m2^2) / n) (delta method).
-struct Moments {
-  double n = 0.0;
-  double mean = 0.0;
-  double m2 = 0.0;
-  double m4 = 0.0;
-  explicit Moments(const std::vector<double>& x) : n(static_cast<double>(x.size())) {
-    for (const double v : x) mean += v;
-    mean /= n;
-    for (const double v : x) {
-      const double d2 = (v - mean) * (v - mean);
-      m2 += d2;
-      m4 += d2 * d2;
-    }
-    m2 /= n;
-    m4 /= n;
-  }
-  [[nodiscard]] double variance() const { return m2 * n / (n - 1.0); }
-  [[nodiscard]] double mean_se() const { return std::sqrt(m2 / n); }
-  [[nodiscard]] double variance_se() const { return std::sqrt((m4 - m2 * m2) / n); }
-};
+using Moments = districtcast::testing::SampleMoments;
 
 /// Builds the registered births model `name` (with dispersion k if given); fails the test if unknown.
 std::unique_ptr<const BirthsModel> build(const std::string& name, std::optional<double> dispersion = std::nullopt) {

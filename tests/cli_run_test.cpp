@@ -87,7 +87,9 @@ void check_run_directory(const fs::path& dir, std::uint64_t paths) {
     EXPECT_GE(number(row[4]), 0.0);
     EXPECT_NEAR(number(row[5]), number(row[4]) / std::sqrt(static_cast<double>(paths)), 1e-9 * (1 + number(row[4])));
     for (std::size_t c = 7; c < row.size(); ++c) EXPECT_LE(number(row[c - 1]), number(row[c]));
-    if (row[1] == "gdp") EXPECT_GT(number(row[6]), 0.0);
+    if (row[1] == "gdp") {
+      EXPECT_GT(number(row[6]), 0.0);
+    }
   }
   // histograms.csv: probabilities sum to 1 per cell
   const Csv histograms = read_csv(dir / "histograms.csv");
@@ -155,7 +157,7 @@ TEST_P(ShippedScenario, RunsAndWritesEveryFileAndColumn) {
 
 INSTANTIATE_TEST_SUITE_P(Cli, ShippedScenario,
                          ::testing::Values("trillion_club.yaml", "tech_boom.yaml", "headwinds.yaml"),
-                         [](const auto& info) { return info.param.substr(0, info.param.find('.')); });
+                         [](const auto& test) { return test.param.substr(0, test.param.find('.')); });
 
 TEST(CliRun, ResultFilesAreByteIdenticalForThreads1238) {
   const testing::TempDir tmp;

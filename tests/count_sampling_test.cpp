@@ -1,5 +1,6 @@
 /// \file Unit tests for models/count_sampling: Poisson and binomial edge cases (exact, without consuming
 /// draws) and Monte Carlo checks of mean and variance.
+#include "tests/test_support.hpp"
 #include "models/count_sampling.hpp"
 
 #include <gtest/gtest.h>
@@ -15,28 +16,7 @@ namespace {
 
 constexpr std::size_t kSamples = 200000;
 
-/// Mean, biased central moments m2, m4 of a sample, and Monte Carlo standard errors:
-/// SE(mean) = sqrt(m2 / n), SE(sample variance) = sqrt((m4 - m2^2) / n) (delta method).
-struct Moments {
-  double n = 0.0;
-  double mean = 0.0;
-  double m2 = 0.0;
-  double m4 = 0.0;
-  explicit Moments(const std::vector<double>& x) : n(static_cast<double>(x.size())) {
-    for (const double v : x) mean += v;
-    mean /= n;
-    for (const double v : x) {
-      const double d2 = (v - mean) * (v - mean);
-      m2 += d2;
-      m4 += d2 * d2;
-    }
-    m2 /= n;
-    m4 /= n;
-  }
-  [[nodiscard]] double variance() const { return m2 * n / (n - 1.0); }
-  [[nodiscard]] double mean_se() const { return std::sqrt(m2 / n); }
-  [[nodiscard]] double variance_se() const { return std::sqrt((m4 - m2 * m2) / n); }
-};
+using Moments = districtcast::testing::SampleMoments;
 
 /// A fresh stream for sample `path` of a test identified by `tag` (used as the scope).
 RandomStream stream_for(std::uint64_t path, std::uint32_t tag) {

@@ -1,5 +1,6 @@
 /// \file Unit tests for models/firm_dynamics: hazard indexing, expected births, accounting identities of
 /// simulate(), cohort ageing, Monte Carlo checks of births, exits and stock, stream use and reproducibility.
+#include "tests/test_support.hpp"
 #include "models/firm_dynamics.hpp"
 
 #include "models/count_sampling.hpp"
@@ -17,28 +18,7 @@
 namespace districtcast::models {
 namespace {
 
-/// Mean, biased central moments m2, m4 of a sample, and Monte Carlo standard errors:
-/// SE(mean) = sqrt(m2 / n), SE(sample variance) = sqrt((m4 - m2^2) / n) (delta method).
-struct Moments {
-  double n = 0.0;
-  double mean = 0.0;
-  double m2 = 0.0;
-  double m4 = 0.0;
-  explicit Moments(const std::vector<double>& x) : n(static_cast<double>(x.size())) {
-    for (const double v : x) mean += v;
-    mean /= n;
-    for (const double v : x) {
-      const double d2 = (v - mean) * (v - mean);
-      m2 += d2;
-      m4 += d2 * d2;
-    }
-    m2 /= n;
-    m4 /= n;
-  }
-  [[nodiscard]] double variance() const { return m2 * n / (n - 1.0); }
-  [[nodiscard]] double mean_se() const { return std::sqrt(m2 / n); }
-  [[nodiscard]] double variance_se() const { return std::sqrt((m4 - m2 * m2) / n); }
-};
+using Moments = districtcast::testing::SampleMoments;
 
 /// A firm spec with the given base stock, births (rate, trend, elasticity, model) and exit hazards.
 FirmSpec firm_spec(std::uint64_t stock, double rate, double trend, double elasticity, std::vector<double> hazard,

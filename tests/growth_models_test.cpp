@@ -1,6 +1,7 @@
 /// \file Unit tests for the district growth models (models/growth_model.hpp, growth_registry.cpp,
 /// growth_lognormal.cpp, growth_ar1.cpp): registry contents, exact paths for given inputs, and the ar1
 /// closed-form mean and variance checked by Monte Carlo.
+#include "tests/test_support.hpp"
 #include "models/growth_model.hpp"
 
 #include <gtest/gtest.h>
@@ -18,28 +19,7 @@
 namespace districtcast::models {
 namespace {
 
-/// Mean, biased central moments m2, m4 of a sample, and Monte Carlo standard errors:
-/// SE(mean) = sqrt(m2 / n), SE(sample variance) = sqrt((m4 - m2^2) / n) (delta method).
-struct Moments {
-  double n = 0.0;
-  double mean = 0.0;
-  double m2 = 0.0;
-  double m4 = 0.0;
-  explicit Moments(const std::vector<double>& x) : n(static_cast<double>(x.size())) {
-    for (const double v : x) mean += v;
-    mean /= n;
-    for (const double v : x) {
-      const double d2 = (v - mean) * (v - mean);
-      m2 += d2;
-      m4 += d2 * d2;
-    }
-    m2 /= n;
-    m4 /= n;
-  }
-  [[nodiscard]] double variance() const { return m2 * n / (n - 1.0); }
-  [[nodiscard]] double mean_se() const { return std::sqrt(m2 / n); }
-  [[nodiscard]] double variance_se() const { return std::sqrt((m4 - m2 * m2) / n); }
-};
+using Moments = districtcast::testing::SampleMoments;
 
 /// Builds the registered model `spec.model`; fails the test if it is not registered.
 std::unique_ptr<const GrowthModel> build(const GrowthSpec& spec) {

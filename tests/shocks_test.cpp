@@ -1,5 +1,6 @@
 /// \file Unit tests for models/shocks: unit-variance normal and Student-t innovations (moments, tails against
 /// the exact distributions, fatter tails of t), determinism, names.
+#include "tests/test_support.hpp"
 #include "models/shocks.hpp"
 
 #include <boost/math/distributions/normal.hpp>
@@ -18,28 +19,7 @@ namespace {
 
 constexpr std::size_t kSamples = 500000;
 
-/// Sample moments of a vector: mean, biased central moments m2 and m4, and the Monte Carlo standard errors
-/// SE(mean) = sqrt(m2 / n) and SE(sample variance) = sqrt((m4 - m2^2) / n) (delta method, needs mu4 finite).
-struct Moments {
-  double n = 0.0;
-  double mean = 0.0;
-  double m2 = 0.0;
-  double m4 = 0.0;
-  explicit Moments(const std::vector<double>& x) : n(static_cast<double>(x.size())) {
-    for (const double v : x) mean += v;
-    mean /= n;
-    for (const double v : x) {
-      const double d2 = (v - mean) * (v - mean);
-      m2 += d2;
-      m4 += d2 * d2;
-    }
-    m2 /= n;
-    m4 /= n;
-  }
-  [[nodiscard]] double variance() const { return m2 * n / (n - 1.0); }
-  [[nodiscard]] double mean_se() const { return std::sqrt(m2 / n); }
-  [[nodiscard]] double variance_se() const { return std::sqrt((m4 - m2 * m2) / n); }
-};
+using Moments = districtcast::testing::SampleMoments;
 
 /// kSamples draws of `spec`, one independent stream per path index (path = sample index), all under
 /// `scope` so that different tests use disjoint streams.

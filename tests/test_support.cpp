@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -115,6 +116,21 @@ std::string read_file(const fs::path& file) {
   text << in.rdbuf();
   return text.str();
 }
+
+SampleMoments::SampleMoments(const std::vector<double>& x) : n(static_cast<double>(x.size())) {
+  for (const double v : x) mean += v;
+  mean /= n;
+  for (const double v : x) {
+    const double d2 = (v - mean) * (v - mean);
+    m2 += d2;
+    m4 += d2 * d2;
+  }
+  m2 /= n;
+  m4 /= n;
+}
+
+double SampleMoments::mean_se() const { return std::sqrt(m2 / n); }
+double SampleMoments::variance_se() const { return std::sqrt((m4 - m2 * m2) / n); }
 
 fs::path source_path(const std::string& relative) { return fs::path(DISTRICTCAST_SOURCE_DIR) / relative; }
 

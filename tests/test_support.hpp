@@ -49,6 +49,20 @@ std::string read_file(const std::filesystem::path& file);
 /// Path of a file in the source tree, e.g. source_path("scenarios/trillion_club.yaml").
 std::filesystem::path source_path(const std::string& relative);
 
+/// Mean and biased central moments m2, m4 of a sample, with Monte Carlo standard errors:
+/// SE(mean) = sqrt(m2 / n), SE(sample variance) = sqrt((m4 - m2^2) / n) (delta method).
+struct SampleMoments {
+  double n = 0.0;
+  double mean = 0.0;
+  double m2 = 0.0;
+  double m4 = 0.0;
+  explicit SampleMoments(const std::vector<double>& x);
+  /// Unbiased sample variance.
+  [[nodiscard]] double variance() const { return m2 * n / (n - 1.0); }
+  [[nodiscard]] double mean_se() const;
+  [[nodiscard]] double variance_se() const;
+};
+
 /// Path of the built districtcast executable.
 std::filesystem::path executable_path();
 
