@@ -12,6 +12,15 @@ SquareMatrix SquareMatrix::identity(std::size_t n) {
   return m;
 }
 
+SquareMatrix correlation_matrix(std::size_t n, const std::vector<CorrelationEntry>& entries) {
+  SquareMatrix m = SquareMatrix::identity(n);
+  for (const auto& e : entries) {
+    m.at(e.a, e.b) = e.rho;
+    m.at(e.b, e.a) = e.rho;
+  }
+  return m;
+}
+
 CholeskyResult cholesky_semidefinite(const SquareMatrix& a, double tolerance) {
   const std::size_t n = a.n;
   SquareMatrix l{n, std::vector<double>(n * n, 0.0)};

@@ -18,6 +18,17 @@ struct SquareMatrix {
   [[nodiscard]] static SquareMatrix identity(std::size_t n);
 };
 
+/// One off-diagonal entry: districts a and b (indices) correlate with rho.
+struct CorrelationEntry {
+  std::size_t a = 0;
+  std::size_t b = 0;
+  double rho = 0.0;
+};
+
+/// The n x n correlation matrix: 1 on the diagonal, rho at (a, b) and (b, a) for each entry, 0 elsewhere.
+/// Precondition: indices < n.
+[[nodiscard]] SquareMatrix correlation_matrix(std::size_t n, const std::vector<CorrelationEntry>& entries);
+
 /// Result of factorising a correlation matrix.
 struct CholeskyResult {
   std::optional<SquareMatrix> lower;  ///< L with L L^T = A (lower triangular), when A is PSD

@@ -1,6 +1,7 @@
 #pragma once
 /// \file A validated scenario: plain typed structs with every default resolved (docs/scenario-format.md).
 
+#include "engine/correlation.hpp"
 #include "engine/metric.hpp"
 #include "models/ar1_process.hpp"
 #include "models/firm_dynamics.hpp"
@@ -34,6 +35,11 @@ struct CorrelationSpec {
   std::string b;
   double rho = 0.0;
 };
+
+/// `correlation` with district ids resolved to indices into Scenario::districts.
+/// Precondition: every id names a district (true for a validated scenario).
+[[nodiscard]] std::vector<CorrelationEntry> resolve_correlation(const std::vector<DistrictSpec>& districts,
+                                                                const std::vector<CorrelationSpec>& correlation);
 
 /// One entry of `thresholds`: applies to every district that has `metric`.
 struct ThresholdSpec {

@@ -519,14 +519,7 @@ void read_correlation(Validator& v, const YAML::Node& node, const std::string& p
     s.correlation.push_back(c);
   }
   if (v.error_count() != errors_before || s.correlation.empty()) return;
-  SquareMatrix matrix = SquareMatrix::identity(s.districts.size());
-  auto index_of = [&](const std::string& id) {
-    return static_cast<std::size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin());
-  };
-  for (const auto& c : s.correlation) {
-    matrix.at(index_of(c.a), index_of(c.b)) = c.rho;
-    matrix.at(index_of(c.b), index_of(c.a)) = c.rho;
-  }
+  const SquareMatrix matrix = correlation_matrix(s.districts.size(), resolve_correlation(s.districts, s.correlation));
   const CholeskyResult factor = cholesky_semidefinite(matrix);
   if (!factor.lower) {
     v.error(node, path,

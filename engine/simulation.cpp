@@ -35,17 +35,8 @@ Simulation::Simulation(const Scenario& scenario)
     districts_.push_back(std::move(model));
   }
   if (!scenario_.correlation.empty()) {
-    SquareMatrix matrix = SquareMatrix::identity(districts_.size());
-    auto index_of = [&](const std::string& id) {
-      for (std::size_t d = 0; d < scenario_.districts.size(); ++d) {
-        if (scenario_.districts[d].id == id) return d;
-      }
-      throw std::invalid_argument("unknown district " + id);
-    };
-    for (const auto& c : scenario_.correlation) {
-      matrix.at(index_of(c.a), index_of(c.b)) = c.rho;
-      matrix.at(index_of(c.b), index_of(c.a)) = c.rho;
-    }
+    const SquareMatrix matrix =
+        correlation_matrix(districts_.size(), resolve_correlation(scenario_.districts, scenario_.correlation));
     CholeskyResult factor = cholesky_semidefinite(matrix);
     if (!factor.lower) throw std::invalid_argument("correlation matrix: " + factor.problem);
     cholesky_ = std::move(factor.lower);

@@ -147,3 +147,14 @@ TEST(Cholesky, NegativeDiagonalFailsAtFirstRow) {
 
 }  // namespace
 }  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+TEST(CorrelationMatrix, BuildsTheSymmetricMatrixFromEntries) {
+  const SquareMatrix m = correlation_matrix(3, {{0, 2, 0.5}, {2, 1, -0.25}});
+  EXPECT_EQ(m.values, (std::vector<double>{1, 0, 0.5, 0, 1, -0.25, 0.5, -0.25, 1}));
+}
+
+}  // namespace
+}  // namespace districtcast

@@ -70,7 +70,9 @@ TEST(ResultTables, ShapesNamesAndProbabilities) {
   ASSERT_EQ(t.thresholds.size(), 4u);
   for (std::size_t i = 0; i < t.thresholds.size(); ++i) {
     EXPECT_GE(t.thresholds[i].p_reached_by, t.thresholds[i].p_above);
-    if (i > 0) EXPECT_GE(t.thresholds[i].p_reached_by, t.thresholds[i - 1].p_reached_by);
+    if (i > 0) {
+      EXPECT_GE(t.thresholds[i].p_reached_by, t.thresholds[i - 1].p_reached_by);
+    }
     const double p = t.thresholds[i].p_above;
     EXPECT_DOUBLE_EQ(t.thresholds[i].mc_se, std::sqrt(p * (1 - p) / 20000.0));
   }
