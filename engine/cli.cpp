@@ -1,5 +1,6 @@
 #include "engine/cli.hpp"
 
+#include "engine/convergence.hpp"
 #include "engine/manifest.hpp"
 #include "engine/progress.hpp"
 #include "engine/result_tables.hpp"
@@ -115,7 +116,7 @@ struct RunOptions {
   std::string scenario_file;
   std::string out;
   bool overwrite = false;
-  std::string paths, seed, threads;
+  std::string paths, seed, threads, precision, max_paths;
   bool quiet = false;
 };
 
@@ -132,6 +133,9 @@ po::options_description run_options_description(RunOptions& o) {
       "overwrite", po::bool_switch(&o.overwrite), "allow --out DIR to replace a previous run directory there")(
       "paths,n", po::value(&o.paths)->value_name("N"), "number of Monte Carlo paths (overrides the scenario)")(
       "seed,s", po::value(&o.seed)->value_name("N"), "random seed, 0..2^64-1 (overrides the scenario)")(
+      "precision", po::value(&o.precision)->value_name("X"),
+      "add rounds of paths until every gdp cell's mc_se/|mean| <= X (e.g. 0.002); see docs/cli.md")(
+      "max-paths", po::value(&o.max_paths)->value_name("N"), "cap on paths with --precision (default 10,000,000)")(
       "threads,j", po::value(&o.threads)->value_name("N"),
       "worker threads, 1..1024 (default: all cores); results are identical for any N")(
       "quiet,q", po::bool_switch(&o.quiet), "no progress bar and no summary line on stderr");
@@ -171,6 +175,24 @@ int run_command(const Args& args) {
     if (text.empty()) continue;
     if (auto problem = parse_count(flag, text, low, high, *target); !problem.empty()) return usage_error("run", problem);
   }
+  double precision_target = 0.0;
+  if (!o.precision.empty()) {
+    std::size_t used = 0;
+    try {
+      precision_target = std::stod(o.precision, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != o.precision.size() || !(precision_target > 0.0 && precision_target < 1.0)) {
+      return usage_error("run", fmt::format("--precision expects a number in (0, 1), got '{}'", o.precision));
+    }
+  }
+  std::uint64_t max_paths = 0;
+  if (!o.max_paths.empty()) {
+    if (auto problem = parse_count("--max-paths", o.max_paths, 1, kMaxPaths, max_paths); !problem.empty()) {
+      return usage_error("run", problem);
+    }
+  }
   LoadResult loaded = load_scenario_file(o.scenario_file);
   if (!loaded.ok()) {
     print_diagnostics(loaded.errors);
@@ -179,6 +201,21 @@ int run_command(const Args& args) {
   Scenario scenario = std::move(*loaded.scenario);
   if (!o.paths.empty()) scenario.paths = paths;
   if (!o.seed.empty()) scenario.seed = seed;
+  if (!o.precision.empty()) {
+    if (!scenario.precision) scenario.precision = PrecisionSpec{};
+    scenario.precision->target = precision_target;
+  }
+  if (!o.max_paths.empty()) {
+    if (!scenario.precision) return usage_error("run", "--max-paths only applies with --precision or a precision block");
+    scenario.precision->max_paths = max_paths;
+  }
+  if (scenario.precision) {
+    if (o.max_paths.empty()) scenario.precision->max_paths = std::max(scenario.precision->max_paths, scenario.paths);
+    if (scenario.precision->max_paths < scenario.paths) {
+      return usage_error("run", fmt::format("--max-paths ({}) is below the first round's paths ({})",
+                                            scenario.precision->max_paths, scenario.paths));
+    }
+  }
 
   const bool default_location = o.out.empty();
   const std::filesystem::path target =
@@ -204,9 +241,18 @@ int run_command(const Args& args) {
     settings.threads = static_cast<unsigned>(threads);
     settings.cancel = &g_interrupted;
     settings.on_progress = [&bar](std::uint64_t done) { bar.update(done); };
-    RunFacts facts{o.scenario_file, settings.threads, settings.block_size, std::chrono::system_clock::now(), {}, 0.0};
+    RunFacts facts{o.scenario_file, settings.threads, settings.block_size, std::chrono::system_clock::now(), {}, 0.0, {}};
     const auto start = std::chrono::steady_clock::now();
-    RunOutcome outcome = run_simulation(simulation, settings);
+    RunOutcome outcome;
+    if (scenario.precision) {
+      PrecisionReport report;
+      outcome = run_to_precision(simulation, settings, scenario.paths, *scenario.precision, report,
+                                 [&bar](std::uint64_t total) { bar.set_total(total); });
+      scenario.paths = report.paths;
+      facts.precision = report;
+    } else {
+      outcome = run_simulation(simulation, settings);
+    }
     bar.finish();
     if (outcome.cancelled || g_interrupted.load()) {
       directory->discard();
@@ -230,6 +276,12 @@ int run_command(const Args& args) {
                  scenario.name, with_thousands(scenario.paths), scenario.horizon, facts.wall_seconds,
                  human_rate(static_cast<double>(scenario.paths) / std::max(facts.wall_seconds, 1e-9)),
                  settings.threads, settings.threads == 1 ? "" : "s");
+      if (facts.precision) {
+        const PrecisionReport& p = *facts.precision;
+        fmt::print(stderr, "districtcast: precision {:.3g} (target {}) after {} round{}; worst cell {} {} {}{}\n",
+                   p.achieved, p.target, p.rounds, p.rounds == 1 ? "" : "s", p.worst_district,
+                   to_string(p.worst_metric), p.worst_year, p.reached ? "" : " - NOT reached: max_paths hit");
+      }
     }
     fmt::print("{}\n", directory->target().string());
     return kSuccess;

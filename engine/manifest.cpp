@@ -10,6 +10,7 @@
 
 #include <sys/resource.h>
 
+#include <cmath>
 #include <ctime>
 #include <fstream>
 #include <stdexcept>
@@ -46,6 +47,18 @@ void write_manifest(const std::filesystem::path& dir, const Scenario& scenario, 
   doc["finished_at"] = iso8601_utc(facts.finished_at);
   doc["wall_seconds"] = facts.wall_seconds;
   doc["peak_rss_bytes"] = peak_rss_bytes();
+  if (facts.precision) {
+    const PrecisionReport& p = *facts.precision;
+    doc["precision"] = nlohmann::ordered_json{
+        {"statistic", "relative Monte Carlo standard error of the mean, mc_se / |mean|, worst cell"},
+        {"target", p.target},
+        {"achieved", std::isfinite(p.achieved) ? nlohmann::ordered_json(p.achieved) : nlohmann::ordered_json(nullptr)},
+        {"reached", p.reached},
+        {"rounds", p.rounds},
+        {"paths", p.paths},
+        {"worst_cell", {{"district", p.worst_district}, {"metric", std::string(to_string(p.worst_metric))},
+                        {"year", p.worst_year}}}};
+  }
   doc["files_sha256"] = files;
   doc["resolved_scenario"] = to_json(scenario);
   std::ofstream out(dir / kManifestFileName, std::ios::binary);

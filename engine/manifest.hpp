@@ -1,10 +1,12 @@
 #pragma once
 /// \file manifest.json: what was run, by which engine, when, and the SHA-256 of every result file.
 
+#include "engine/convergence.hpp"
 #include "engine/scenario.hpp"
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace districtcast {
@@ -20,6 +22,7 @@ struct RunFacts {
   std::chrono::system_clock::time_point started_at;
   std::chrono::system_clock::time_point finished_at;
   double wall_seconds = 0.0;
+  std::optional<PrecisionReport> precision;  ///< set when the run used convergence control
 };
 
 /// Peak resident set size of this process so far, in bytes (getrusage); 0 if unavailable.
@@ -29,7 +32,7 @@ struct RunFacts {
 [[nodiscard]] std::string iso8601_utc(std::chrono::system_clock::time_point t);
 
 /// Writes `dir/manifest.json`: engine_version, scenario, scenario_sha256, seed, paths, threads, timings,
-/// peak_rss_bytes, the SHA-256 of each result file already in `dir`, and the resolved scenario.
+/// peak_rss_bytes, the precision report (with convergence control), the SHA-256 of each result file already in `dir`, and the resolved scenario.
 /// Throws on I/O failure.
 void write_manifest(const std::filesystem::path& dir, const Scenario& scenario, const RunFacts& facts);
 

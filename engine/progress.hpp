@@ -13,6 +13,8 @@ namespace districtcast {
 class ProgressBar {
 public:
   ProgressBar(std::uint64_t total, bool enabled, std::FILE* out = stderr);
+  /// Changes the total (convergence control adds rounds of paths).
+  void set_total(std::uint64_t total) noexcept { total_ = total; }
   /// Records progress; redraws when due. Call from one thread at a time.
   void update(std::uint64_t done);
   /// Draws the final state and ends the line (if anything was drawn).

@@ -23,19 +23,16 @@ struct Block {
   std::unique_ptr<Accumulator> result;  ///< moments and counters only
 };
 
-std::unique_ptr<Accumulator> empty_totals(const Simulation& simulation) {
-  return std::make_unique<Accumulator>(simulation.layout());
-}
-
-RunOutcome run_serial(const Simulation& simulation, const RunSettings& settings) {
-  RunOutcome outcome{empty_totals(simulation), false};
+RunOutcome run_serial(const Simulation& simulation, const RunSettings& settings, std::unique_ptr<Accumulator> totals) {
+  RunOutcome outcome{std::move(totals), false};
   SketchSet sketches = make_sketch_set(simulation.layout());
-  for (std::uint64_t first = 0; first < settings.paths; first += settings.block_size) {
+  const std::uint64_t end = settings.first_path + settings.paths;
+  for (std::uint64_t first = settings.first_path; first < end; first += settings.block_size) {
     if (cancelled(settings)) {
       outcome.cancelled = true;
       break;
     }
-    const std::uint64_t count = std::min(settings.block_size, settings.paths - first);
+    const std::uint64_t count = std::min(settings.block_size, end - first);
     outcome.totals->merge(*simulate_block(simulation, settings.seed, first, count, &sketches));
     if (settings.on_progress) settings.on_progress(outcome.totals->paths());
   }
@@ -43,11 +40,14 @@ RunOutcome run_serial(const Simulation& simulation, const RunSettings& settings)
   return outcome;
 }
 
-RunOutcome run_parallel(const Simulation& simulation, const RunSettings& settings) {
-  RunOutcome outcome{empty_totals(simulation), false};
+RunOutcome run_parallel(const Simulation& simulation, const RunSettings& settings,
+                        std::unique_ptr<Accumulator> totals) {
+  RunOutcome outcome{std::move(totals), false};
+  const std::uint64_t paths_before = outcome.totals->paths();
+  const std::uint64_t end = settings.first_path + settings.paths;
   oneapi::tbb::enumerable_thread_specific<SketchSet> sketches(
       [&simulation] { return make_sketch_set(simulation.layout()); });
-  std::uint64_t next_first = 0;
+  std::uint64_t next_first = settings.first_path;
   // Tokens bound the blocks alive at once (being simulated or waiting to be merged).
   const std::size_t tokens = 2 * static_cast<std::size_t>(settings.threads);
   // Honour --threads even above the core count (TBB otherwise caps workers at cores - 1).
@@ -59,11 +59,11 @@ RunOutcome run_parallel(const Simulation& simulation, const RunSettings& setting
         oneapi::tbb::make_filter<void, Block*>(
             oneapi::tbb::filter_mode::serial_in_order,
             [&](oneapi::tbb::flow_control& control) -> Block* {
-              if (next_first >= settings.paths || cancelled(settings)) {
+              if (next_first >= end || cancelled(settings)) {
                 control.stop();
                 return nullptr;
               }
-              auto* block = new Block{next_first, std::min(settings.block_size, settings.paths - next_first), nullptr};
+              auto* block = new Block{next_first, std::min(settings.block_size, end - next_first), nullptr};
               next_first += block->count;
               return block;
             }) &
@@ -81,7 +81,7 @@ RunOutcome run_parallel(const Simulation& simulation, const RunSettings& setting
             }));
   });
   for (const SketchSet& set : sketches) outcome.totals->merge_sketches(set);
-  outcome.cancelled = outcome.totals->paths() < settings.paths;
+  outcome.cancelled = outcome.totals->paths() - paths_before < settings.paths;
   return outcome;
 }
 
@@ -101,11 +101,15 @@ std::unique_ptr<Accumulator> simulate_block(const Simulation& simulation, std::u
   return result;
 }
 
-RunOutcome run_simulation(const Simulation& simulation, const RunSettings& settings) {
+RunOutcome run_simulation(const Simulation& simulation, const RunSettings& settings,
+                          std::unique_ptr<Accumulator> totals) {
   if (settings.block_size == 0) throw std::invalid_argument("block_size must be positive");
-  if (settings.paths > kMaxPaths) throw std::invalid_argument("too many paths");
-  if (settings.threads <= 1) return run_serial(simulation, settings);
-  return run_parallel(simulation, settings);
+  if (settings.paths > kMaxPaths || settings.first_path > kMaxPaths - settings.paths) {
+    throw std::invalid_argument("too many paths");
+  }
+  if (!totals) totals = std::make_unique<Accumulator>(simulation.layout());
+  if (settings.threads <= 1) return run_serial(simulation, settings, std::move(totals));
+  return run_parallel(simulation, settings, std::move(totals));
 }
 
 }  // namespace districtcast

@@ -18,13 +18,14 @@ inline constexpr std::uint64_t kDefaultBlockSize = 1024;
 
 /// How to run.
 struct RunSettings {
-  std::uint64_t paths = 0;
+  std::uint64_t first_path = 0;  ///< index of the first path (> 0 to continue an earlier run)
+  std::uint64_t paths = 0;       ///< number of paths: [first_path, first_path + paths)
   std::uint64_t seed = 0;
   unsigned threads = 1;                          ///< 1 = serial reference driver
   std::uint64_t block_size = kDefaultBlockSize;  ///< paths per block
   /// Polled between blocks; when it becomes true the run stops early and reports cancelled.
   const std::atomic<bool>* cancel = nullptr;
-  /// Called after each block is merged, in block order, with the number of paths merged so far.
+  /// Called after each block is merged, in block order, with the number of paths in the totals so far.
   std::function<void(std::uint64_t paths_done)> on_progress;
 };
 
@@ -44,6 +45,10 @@ struct RunOutcome {
 /// sketches are filled per worker thread and summed at the end (integer counts: order-free). The result
 /// is byte-identical for every thread count; threads == 1 uses a plain loop (the reference run). Live
 /// memory: the totals, one sketch set per thread and at most 2 x threads small block accumulators.
-[[nodiscard]] RunOutcome run_simulation(const Simulation& simulation, const RunSettings& settings);
+/// With `totals` (an earlier outcome's, whose paths ended at settings.first_path) the new blocks are merged
+/// into it, so running [0, a) and then [a, b) with a a multiple of block_size gives exactly the statistics
+/// of one run of [0, b).
+[[nodiscard]] RunOutcome run_simulation(const Simulation& simulation, const RunSettings& settings,
+                                        std::unique_ptr<Accumulator> totals = nullptr);
 
 }  // namespace districtcast

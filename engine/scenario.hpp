@@ -54,6 +54,15 @@ struct OutputSpec {
   int histogram_bins = 20;
 };
 
+/// `precision`: keep adding rounds of paths until the Monte Carlo error is small enough (convergence
+/// control, docs/models.md "Precision").
+struct PrecisionSpec {
+  /// Stop when every chosen cell's relative MC standard error of the mean, mc_se / |mean|, is <= target.
+  double target = 0.002;
+  std::vector<Metric> metrics{Metric::gdp};  ///< cells checked: these metrics, every district and year
+  std::uint64_t max_paths = 10'000'000;      ///< never simulate more than this many paths
+};
+
 /// A complete, validated scenario. Produced only by load_scenario(); everything downstream trusts it.
 struct Scenario {
   std::string name;         ///< [A-Za-z0-9_.-]+, used as the output directory name
@@ -68,6 +77,7 @@ struct Scenario {
   std::vector<CorrelationSpec> correlation;
   std::vector<ThresholdSpec> thresholds;
   OutputSpec outputs;
+  std::optional<PrecisionSpec> precision;  ///< absent: run exactly `paths` paths
 };
 
 }  // namespace districtcast

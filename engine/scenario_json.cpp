@@ -86,6 +86,11 @@ nlohmann::ordered_json to_json(const Scenario& s) {
   }
   j["thresholds"] = thresholds;
   j["outputs"] = Json{{"quantiles", s.outputs.quantiles}, {"histogram_bins", s.outputs.histogram_bins}};
+  if (s.precision) {
+    Json metrics = Json::array();
+    for (Metric m : s.precision->metrics) metrics.push_back(std::string(to_string(m)));
+    j["precision"] = Json{{"target", s.precision->target}, {"metrics", metrics}, {"max_paths", s.precision->max_paths}};
+  }
   return j;
 }
 

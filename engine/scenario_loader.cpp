@@ -600,6 +600,46 @@ void read_outputs(Validator& v, const YAML::Node& node, const std::string& path,
   }
 }
 
+PrecisionSpec read_precision(Validator& v, const YAML::Node& node, const std::string& path, const Scenario& s) {
+  PrecisionSpec spec;
+  if (!v.check_map(node, path, to_strings({"target", "metrics", "max_paths"}))) return spec;
+  if (auto n = v.required(node, path, "target")) {
+    spec.target = v.number(*n, Validator::join(path, "target"), Range{0.0, 1.0, true, true}).value_or(spec.target);
+  }
+  if (auto n = Validator::optional(node, "metrics")) {
+    const std::string mpath = Validator::join(path, "metrics");
+    std::vector<std::string> names;
+    for (Metric m : kAllMetrics) names.emplace_back(to_string(m));
+    const bool any_firms =
+        std::any_of(s.districts.begin(), s.districts.end(), [](const auto& d) { return d.firms.has_value(); });
+    if (v.sequence(*n, mpath)) {
+      if (n->size() == 0) v.error(*n, mpath, "must list at least one metric");
+      spec.metrics.clear();
+      for (std::size_t i = 0; i < n->size(); ++i) {
+        const auto name = v.choice((*n)[i], Validator::index(mpath, i), names);
+        if (!name) continue;
+        const Metric m = *metric_from_string(*name);
+        if (is_firm_metric(m) && !any_firms) {
+          v.error((*n)[i], Validator::index(mpath, i), fmt::format("no district has a firms block, so '{}' is never computed", *name));
+        } else if (std::find(spec.metrics.begin(), spec.metrics.end(), m) == spec.metrics.end()) {
+          spec.metrics.push_back(m);
+        }
+      }
+    }
+  }
+  spec.max_paths = std::max<std::uint64_t>(spec.max_paths, s.paths);
+  if (auto n = Validator::optional(node, "max_paths")) {
+    const auto max_paths = v.unsigned_integer(*n, Validator::join(path, "max_paths"), 1, kMaxPaths);
+    if (max_paths && *max_paths < s.paths) {
+      v.error(*n, Validator::join(path, "max_paths"),
+              fmt::format("must be >= paths ({}): the first round already runs paths paths", s.paths));
+    } else if (max_paths) {
+      spec.max_paths = *max_paths;
+    }
+  }
+  return spec;
+}
+
 void check_unique_districts(Validator& v, const YAML::Node& list, const Scenario& s) {
   std::map<std::string, std::size_t> first_index;
   std::map<std::uint32_t, std::string> scopes;
@@ -624,7 +664,8 @@ void check_unique_districts(Validator& v, const YAML::Node& list, const Scenario
 Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& default_name) {
   Scenario s;
   if (!v.check_map(root, "", to_strings({"name", "description", "base_year", "horizon", "paths", "seed", "units",
-                                          "national", "districts", "correlation", "thresholds", "outputs"}))) {
+                                          "national", "districts", "correlation", "thresholds", "outputs",
+                                          "precision"}))) {
     return s;
   }
   s.name = default_name;
@@ -663,6 +704,7 @@ Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& 
   if (auto n = Validator::optional(root, "correlation")) read_correlation(v, *n, "correlation", s);
   if (auto n = Validator::optional(root, "thresholds")) read_thresholds(v, *n, "thresholds", s);
   if (auto n = Validator::optional(root, "outputs")) read_outputs(v, *n, "outputs", s.outputs);
+  if (auto n = Validator::optional(root, "precision"); n && !n->IsNull()) s.precision = read_precision(v, *n, "precision", s);
   return s;
 }
 

@@ -38,7 +38,8 @@ districts: [{id: a, gdp: 100, growth: {mean: 0.05, volatility: 0.02}}]
   const testing::TempDir dir;
   write_result_files(dir.path(), scenario, build_result_tables(scenario, *run_simulation(simulation, settings).totals));
   const auto start = std::chrono::system_clock::from_time_t(1795883081);
-  write_manifest(dir.path(), scenario, RunFacts{"scenarios/m.yaml", 3, 1024, start, start + std::chrono::seconds(5), 4.5});
+  write_manifest(dir.path(), scenario,
+                 RunFacts{"scenarios/m.yaml", 3, 1024, start, start + std::chrono::seconds(5), 4.5, std::nullopt});
   const auto m = nlohmann::json::parse(testing::read_file(dir.path() / "manifest.json"));
   EXPECT_EQ(m["engine_version"], std::string(kEngineVersion));
   EXPECT_EQ(m["scenario"], "m");

@@ -1114,3 +1114,39 @@ districts: [{id: a, gdp: 1, growth: {mean: 0.05, volatility: 0.02}}]
 
 }  // namespace
 }  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+TEST(ScenarioLoader, PrecisionBlock) {
+  const std::string head = "base_year: 2024\nhorizon: 3\npaths: 5000\n"
+                           "districts: [{id: a, gdp: 1, growth: {mean: 0.05, volatility: 0.02}}]\n";
+  const LoadResult ok = load_scenario_text(head + "precision: {target: 0.001}\n", "t.yaml", "t");
+  ASSERT_TRUE(ok.ok());
+  ASSERT_TRUE(ok.scenario->precision.has_value());
+  EXPECT_EQ(ok.scenario->precision->target, 0.001);
+  EXPECT_EQ(ok.scenario->precision->metrics, std::vector<Metric>{Metric::gdp});
+  EXPECT_EQ(ok.scenario->precision->max_paths, 10'000'000u);
+  const LoadResult none = load_scenario_text(head, "t.yaml", "t");
+  EXPECT_FALSE(none.scenario->precision.has_value());
+  struct Case {
+    const char* yaml;
+    const char* path;
+    const char* words;
+  };
+  for (const Case& c : {Case{"precision: {target: 0}\n", "precision.target", "must be in (0, 1)"},
+                        Case{"precision: {target: 0.01, metrics: [gdpp]}\n", "precision.metrics[0]", "did you mean 'gdp'"},
+                        Case{"precision: {target: 0.01, metrics: [firm_stock]}\n", "precision.metrics[0]", "no district has a firms block"},
+                        Case{"precision: {target: 0.01, max_paths: 100}\n", "precision.max_paths", "must be >= paths"},
+                        Case{"precision: {metrics: [gdp]}\n", "precision.target", "missing required key"},
+                        Case{"precision: {target: 0.01, tolerance: 2}\n", "precision.tolerance", "unknown key"}}) {
+    const LoadResult r = load_scenario_text(head + c.yaml, "t.yaml", "t");
+    ASSERT_FALSE(r.ok()) << c.yaml;
+    EXPECT_EQ(r.errors[0].path, c.path) << c.yaml;
+    EXPECT_NE(r.errors[0].message.find(c.words), std::string::npos) << r.errors[0].to_string();
+    EXPECT_EQ(r.errors[0].line, 5) << c.yaml;
+  }
+}
+
+}  // namespace
+}  // namespace districtcast
