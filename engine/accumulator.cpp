@@ -16,14 +16,27 @@ Accumulator::Accumulator(const ResultLayout& layout, SketchAccuracy accuracy, Sk
       reached_by_(layout.threshold_series().size() * layout.horizon(), 0),
       first_(layout.threshold_series().size() * (layout.horizon() + 2), 0) {}
 
-void Accumulator::add_path(std::span<const double> values, SketchSet* external) {
+void Accumulator::add_path(std::span<const double> values, SketchSet* external) { add_paths(values, 1, external); }
+
+void Accumulator::add_paths(std::span<const double> values, std::size_t paths, SketchSet* external) {
   const std::size_t cells = layout_->cell_count();
   SketchSet& sketches = external != nullptr ? *external : sketches_;
-  if (sketches.size() != cells) throw std::invalid_argument("Accumulator::add_path: no sketch set for the cells");
+  if (sketches.size() != cells) throw std::invalid_argument("Accumulator::add_paths: no sketch set for the cells");
+  if (values.size() < paths * cells) throw std::invalid_argument("Accumulator::add_paths: too few values");
   for (std::size_t c = 0; c < cells; ++c) {
-    moments_[c].add(values[c]);
-    sketches[c].add(values[c]);
+    RunningMoments& moments = moments_[c];
+    QuantileSketch& sketch = sketches[c];
+    for (std::size_t p = 0; p < paths; ++p) {
+      const double x = values[p * cells + c];
+      moments.add(x);
+      sketch.add(x);
+    }
   }
+  for (std::size_t p = 0; p < paths; ++p) count_thresholds(values.subspan(p * cells, cells));
+  paths_ += paths;
+}
+
+void Accumulator::count_thresholds(std::span<const double> values) {
   const std::size_t horizon = layout_->horizon();
   const auto& thresholds = layout_->threshold_series();
   for (std::size_t i = 0; i < thresholds.size(); ++i) {
@@ -42,7 +55,6 @@ void Accumulator::add_path(std::span<const double> values, SketchSet* external) 
     }
     ++first_[i * (horizon + 2) + first];
   }
-  ++paths_;
 }
 
 void Accumulator::merge(const Accumulator& other) {

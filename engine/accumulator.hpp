@@ -32,6 +32,10 @@ public:
   /// The path functional: records one path whose cell values are laid out as ResultLayout::cell().
   /// Sketch updates go to `external` when given (required with Sketches::external), else to our own.
   void add_path(std::span<const double> values, SketchSet* external = nullptr);
+  /// Records `paths` paths stored one after another in `values` (path-major, cell_count() values each),
+  /// exactly as `paths` calls of add_path() would, but cell by cell so that each cell's moments and sketch
+  /// stay in cache while its values stream in (same results: a cell's values are still added in path order).
+  void add_paths(std::span<const double> values, std::size_t paths, SketchSet* external = nullptr);
   /// Adds another accumulator of the same layout, as if its paths came after ours (its sketches too,
   /// if it owns any).
   void merge(const Accumulator& other);
@@ -55,6 +59,9 @@ public:
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
 private:
+  /// Threshold, reached-by and first-crossing counters of one path.
+  void count_thresholds(std::span<const double> values);
+
   const ResultLayout* layout_;
   std::uint64_t paths_ = 0;
   std::vector<RunningMoments> moments_;

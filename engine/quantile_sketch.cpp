@@ -2,6 +2,7 @@
 #include "engine/quantile_sketch.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -20,23 +21,47 @@ constexpr std::int64_t kMinSlack = 16;
 
 }  // namespace
 
-QuantileSketch::QuantileSketch(SketchAccuracy accuracy) : accuracy_(accuracy), gamma_(0.0), inv_log_gamma_(0.0) {
+namespace {
+
+/// A cheap, monotone stand-in for log2: for m = 2^e * (1 + f), f in [0, 1), returns e + f (exact at
+/// powers of two, linear in m within each octave). Subnormals are scaled into the normal range first.
+double approx_log2(double m) noexcept {
+  if (m < std::numeric_limits<double>::min()) return approx_log2(m * 0x1p64) - 64.0;
+  const auto bits = std::bit_cast<std::uint64_t>(m);
+  const auto exponent = static_cast<std::int64_t>((bits >> 52) & 0x7FF) - 1023;
+  const double fraction = std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull) - 1.0;
+  return static_cast<double>(exponent) + fraction;
+}
+
+/// Inverse of approx_log2: 2^floor(y) * (1 + y - floor(y)).
+double approx_exp2(double y) noexcept {
+  const double e = std::floor(y);
+  return std::ldexp(1.0 + (y - e), static_cast<int>(e));
+}
+
+}  // namespace
+
+QuantileSketch::QuantileSketch(SketchAccuracy accuracy) : accuracy_(accuracy), gamma_(0.0), per_octave_(0.0) {
   const double alpha = accuracy_.relative;
   if (!(alpha > 0.0 && alpha < 1.0)) throw std::invalid_argument("QuantileSketch: relative accuracy must be in (0, 1)");
   if (!(accuracy_.zero_threshold >= 0.0) || !std::isfinite(accuracy_.zero_threshold)) {
     throw std::invalid_argument("QuantileSketch: zero_threshold must be finite and >= 0");
   }
   gamma_ = (1.0 + alpha) / (1.0 - alpha);
-  inv_log_gamma_ = 1.0 / std::log(gamma_);
-  if (!(inv_log_gamma_ > 0.0) || !std::isfinite(inv_log_gamma_)) {
+  // Within an octave approx_log2 is linear in m, so a bucket spans 2^e / c in m and its upper/lower
+  // ratio is at most 1 + 1/c (at the bottom of the octave). The midpoint-in-ratio representative
+  // 2 lo hi / (lo + hi) is then within (r - 1) / (r + 1) <= alpha of every value iff r <= gamma, i.e.
+  // c >= 1 / (gamma - 1): about 1.44x the buckets of exact log buckets, for an index without std::log.
+  per_octave_ = std::ceil(1.0 / (gamma_ - 1.0));
+  if (!(per_octave_ > 0.0) || !std::isfinite(per_octave_)) {
     throw std::invalid_argument("QuantileSketch: relative accuracy too small");
   }
   // The smallest magnitude that reaches a store is zero_threshold (or the smallest subnormal when the
   // threshold is 0); the largest is DBL_MAX. Both indices must fit comfortably in int32.
   const double min_magnitude =
       accuracy_.zero_threshold > 0.0 ? accuracy_.zero_threshold : std::numeric_limits<double>::denorm_min();
-  const double max_abs_log = std::max(std::log(kMaxDouble), std::fabs(std::log(min_magnitude)));
-  if (max_abs_log * inv_log_gamma_ + 2.0 > kMaxAbsIndex) {
+  const double max_abs_log2 = std::max(approx_log2(kMaxDouble), std::fabs(approx_log2(min_magnitude)));
+  if (max_abs_log2 * per_octave_ + 2.0 > kMaxAbsIndex) {
     throw std::invalid_argument("QuantileSketch: relative accuracy too small for int32 bucket indices");
   }
   const double z = accuracy_.zero_threshold;
@@ -44,7 +69,7 @@ QuantileSketch::QuantileSketch(SketchAccuracy accuracy) : accuracy_(accuracy), g
     // Linear buckets of width 2z up to where alpha * m reaches z, then log buckets.
     linear_buckets_ = static_cast<std::int32_t>(std::ceil((z / alpha - z) / (2.0 * z)));
     log_start_ = z + 2.0 * z * linear_buckets_;
-    first_log_index_ = static_cast<std::int32_t>(std::ceil(std::log(log_start_) * inv_log_gamma_));
+    first_log_index_ = static_cast<std::int32_t>(std::ceil(approx_log2(log_start_) * per_octave_));
   }
 }
 
@@ -55,20 +80,26 @@ std::int32_t QuantileSketch::index_of(double magnitude) const noexcept {
     return std::min(k, linear_buckets_ - 1);
   }
   // By the constructor check the log index fits in int32; the clamp only guards against misuse.
-  const double idx = std::ceil(std::log(magnitude) * inv_log_gamma_);
+  const double idx = std::ceil(approx_log2(magnitude) * per_octave_);
   const double log_index = linear_buckets_ > 0 ? std::max(idx, static_cast<double>(first_log_index_)) : idx;
   return static_cast<std::int32_t>(
       std::clamp(log_index - first_log_index_ + linear_buckets_, -kMaxAbsIndex, kMaxAbsIndex));
 }
 
+double QuantileSketch::log_bucket_bound(std::int32_t i) const noexcept {
+  return approx_exp2(static_cast<double>(i) / per_octave_);
+}
+
 double QuantileSketch::representative(std::int32_t index) const noexcept {
   if (index < linear_buckets_ && linear_buckets_ > 0) return 2.0 * accuracy_.zero_threshold * (static_cast<double>(index) + 1.0);
-  // 2 gamma^i / (gamma + 1) = gamma^(i-1) * 2 gamma / (gamma + 1). gamma^(i-1) is below the bucket's
-  // values and therefore finite for any occupied bucket; the product may exceed DBL_MAX only when the
-  // exact representative does, in which case DBL_MAX is closer to every value the bucket holds.
-  const double i = static_cast<double>(index - linear_buckets_ + first_log_index_);
-  const double r = std::pow(gamma_, i - 1.0) * (2.0 * gamma_ / (gamma_ + 1.0));
-  return std::min(r, kMaxDouble);
+  // Log bucket i = (B(i-1), B(i)] with B(i) = approx_exp2(i / c); report 2 lo hi / (lo + hi).
+  // The first log bucket is clipped below at m_log, and so is its representative.
+  const std::int32_t i = index - linear_buckets_ + first_log_index_;
+  const double lo = std::max(log_bucket_bound(i - 1), log_start_);
+  const double hi = std::min(log_bucket_bound(i), kMaxDouble);  // no finite value lies above DBL_MAX
+  if (!(lo > 0.0)) return hi;  // below the subnormal range (zero_threshold 0 only)
+  const double ratio = hi / lo;  // in (1, gamma]: no overflow, unlike lo + hi near DBL_MAX
+  return std::min(lo * (2.0 * ratio / (1.0 + ratio)), kMaxDouble);
 }
 
 void QuantileSketch::Store::extend(std::int32_t lo, std::int32_t hi) {
@@ -95,7 +126,7 @@ void QuantileSketch::Store::extend(std::int32_t lo, std::int32_t hi) {
   new_lo = std::max<std::int64_t>(new_lo, std::numeric_limits<std::int32_t>::min());
   new_hi = std::min<std::int64_t>(new_hi, std::numeric_limits<std::int32_t>::max());
 
-  std::vector<std::uint64_t> grown(static_cast<std::size_t>(new_hi - new_lo), 0);
+  std::vector<Count> grown(static_cast<std::size_t>(new_hi - new_lo), 0);
   if (size > 0) std::copy(counts.begin(), counts.end(), grown.begin() + (old_lo - new_lo));
   counts.swap(grown);
   offset = static_cast<std::int32_t>(new_lo);
@@ -107,7 +138,7 @@ void QuantileSketch::Store::add(std::int32_t index, std::uint64_t n) {
     extend(index, index);
     pos = static_cast<std::int64_t>(index) - offset;
   }
-  counts[static_cast<std::size_t>(pos)] += n;
+  counts[static_cast<std::size_t>(pos)] += static_cast<Count>(n);
 }
 
 void QuantileSketch::Store::merge(const Store& other) {
@@ -128,6 +159,9 @@ void QuantileSketch::add(double x) {
   if (!std::isfinite(x)) [[unlikely]] {
     throw std::invalid_argument("QuantileSketch::add: observation must be finite");
   }
+  if (count_ >= kMaxCount) [[unlikely]] {
+    throw std::overflow_error("QuantileSketch::add: a sketch holds at most 2^32 - 1 observations");
+  }
   const double m = std::fabs(x);
   if (m < accuracy_.zero_threshold || m == 0.0) {
     ++zero_count_;
@@ -144,6 +178,9 @@ void QuantileSketch::merge(const QuantileSketch& other) {
     throw std::invalid_argument("QuantileSketch::merge: sketches have different accuracy parameters");
   }
   if (other.count_ == 0) return;
+  if (count_ + other.count_ > kMaxCount) {
+    throw std::overflow_error("QuantileSketch::merge: a sketch holds at most 2^32 - 1 observations");
+  }
   positive_.merge(other.positive_);
   negative_.merge(other.negative_);
   zero_count_ += other.zero_count_;
@@ -218,13 +255,13 @@ std::vector<SketchBucket> QuantileSketch::buckets() const {
   // (gamma^(i-1), gamma^i] with i = j - K + i0, clipped below at m_log.
   const auto magnitude_lower = [&](std::int32_t j) {
     if (j < linear_buckets_ && linear_buckets_ > 0) return zt + 2.0 * zt * j;
-    const double i = static_cast<double>(j - linear_buckets_ + first_log_index_);
-    return std::min(std::max(std::pow(gamma_, i - 1.0), std::max(log_start_, zt)), kMaxDouble);
+    const std::int32_t i = j - linear_buckets_ + first_log_index_;
+    return std::min(std::max(log_bucket_bound(i - 1), std::max(log_start_, zt)), kMaxDouble);
   };
   const auto magnitude_upper = [&](std::int32_t j) {
     if (j < linear_buckets_ && linear_buckets_ > 0) return zt + 2.0 * zt * (j + 1);
-    const double i = static_cast<double>(j - linear_buckets_ + first_log_index_);
-    return std::min(std::pow(gamma_, i), kMaxDouble);
+    const std::int32_t i = j - linear_buckets_ + first_log_index_;
+    return std::min(log_bucket_bound(i), kMaxDouble);
   };
   for (std::size_t j = negative_.counts.size(); j-- > 0;) {
     if (negative_.counts[j] == 0) continue;
@@ -241,7 +278,7 @@ std::vector<SketchBucket> QuantileSketch::buckets() const {
 }
 
 std::size_t QuantileSketch::memory_bytes() const noexcept {
-  return sizeof(*this) + (positive_.counts.capacity() + negative_.counts.capacity()) * sizeof(std::uint64_t);
+  return sizeof(*this) + (positive_.counts.capacity() + negative_.counts.capacity()) * sizeof(Count);
 }
 
 }  // namespace districtcast

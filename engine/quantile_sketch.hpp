@@ -30,13 +30,15 @@ struct SketchBucket {
 ///  - m < z: the zero bucket, reported as 0;
 ///  - z <= m < m_log (about z / alpha, where alpha m first exceeds z): linear buckets of width 2z,
 ///    [z + 2zk, z + 2z(k+1)), reported at their midpoint (absolute error <= z);
-///  - m >= m_log: DDSketch log buckets (gamma^(i-1), gamma^i], gamma = (1+alpha)/(1-alpha), reported as
-///    2 gamma^i / (gamma + 1) (relative error <= alpha).
+///  - m >= m_log: log-like buckets (B(i-1), B(i)] with B(i) = approx_exp2(i / c), where approx_log2
+///    (m = 2^e (1 + f) -> e + f) replaces log2 so that indexing needs no std::log, and
+///    c = ceil(1 / (gamma - 1)), gamma = (1+alpha)/(1-alpha), buckets per octave makes every bucket's
+///    upper/lower ratio <= gamma; reported as 2 lo hi / (lo + hi) (relative error <= alpha).
 /// Negative values mirror positive ones in their own store. Hence for the exact sample quantile x_(k),
 /// k = floor(q (n-1)) (0-based order statistic), quantile(q) returns v with
 /// |v - x_(k)| <= max(alpha |x_(k)|, zero_threshold). The linear regime keeps values near zero (growth
 /// rates) from needing thousands of log buckets for precision the absolute bound does not ask for.
-/// Memory: O(1/alpha + log(max|x| / m_log) / alpha) counters (dense over the occupied index range of
+/// Memory: O(1/alpha + log2(max|x| / m_log) / (2 alpha)) counters (dense over the occupied index range of
 /// each sign), never O(n). Counts are integers, so merge() is exact and order-independent.
 class QuantileSketch {
 public:
@@ -65,10 +67,14 @@ public:
   [[nodiscard]] const SketchAccuracy& accuracy() const noexcept { return accuracy_; }
 
 private:
+  /// A bucket counter. 32 bits halve the memory (and cache traffic) of the stores; a sketch holds at
+  /// most kMaxCount observations, which covers every run (paths <= 2^32 - 1).
+  using Count = std::uint32_t;
+  static constexpr std::uint64_t kMaxCount = 0xFFFFFFFFull;
   /// Dense counters over a contiguous, growable range of bucket indices.
   struct Store {
     std::int32_t offset = 0;            ///< bucket index of counts[0]
-    std::vector<std::uint64_t> counts;  ///< counts[i] = observations in bucket offset + i
+    std::vector<Count> counts;  ///< counts[i] = observations in bucket offset + i
     void add(std::int32_t index, std::uint64_t n);
     void merge(const Store& other);
     /// Grows the range (geometrically, with slack) so that indices lo..hi (inclusive) are addressable.
@@ -76,10 +82,12 @@ private:
   };
   [[nodiscard]] std::int32_t index_of(double magnitude) const noexcept;
   [[nodiscard]] double representative(std::int32_t index) const noexcept;
+  /// B(i) = approx_exp2(i / c): log bucket i holds (B(i-1), B(i)].
+  [[nodiscard]] double log_bucket_bound(std::int32_t i) const noexcept;
 
   SketchAccuracy accuracy_;
   double gamma_;
-  double inv_log_gamma_;
+  double per_octave_;  ///< c: log buckets per octave of approx_log2
   std::int32_t linear_buckets_ = 0;  ///< K: store indices 0..K-1 are linear buckets
   double log_start_ = 0.0;           ///< m_log = z + 2zK: smallest magnitude in the log regime
   std::int32_t first_log_index_ = 0; ///< DDSketch index i of m_log; store index = K + (i - i0)

@@ -92,11 +92,17 @@ std::unique_ptr<Accumulator> simulate_block(const Simulation& simulation, std::u
   auto result = std::make_unique<Accumulator>(
       simulation.layout(), SketchAccuracy{},
       sketches != nullptr ? Accumulator::Sketches::external : Accumulator::Sketches::owned);
+  // Simulate a batch of paths, then record them cell by cell (cache-friendly; same results as path by path).
+  constexpr std::uint64_t kBatch = 128;
+  const std::size_t cells = simulation.layout().cell_count();
   PathWorkspace work = simulation.make_workspace();
-  std::vector<double> values(simulation.layout().cell_count());
-  for (std::uint64_t path = first; path < first + count; ++path) {
-    simulation.simulate_path(seed, path, work, values);
-    result->add_path(values, sketches);
+  std::vector<double> values(cells * kBatch);
+  for (std::uint64_t batch_first = first; batch_first < first + count; batch_first += kBatch) {
+    const std::uint64_t n = std::min(kBatch, first + count - batch_first);
+    for (std::uint64_t k = 0; k < n; ++k) {
+      simulation.simulate_path(seed, batch_first + k, work, std::span<double>(values).subspan(k * cells, cells));
+    }
+    result->add_paths(values, n, sketches);
   }
   return result;
 }

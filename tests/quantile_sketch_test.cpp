@@ -116,19 +116,21 @@ void expect_identical(const QuantileSketch& a, const QuantileSketch& b) {
 // Bucket mapping by hand
 
 TEST(QuantileSketch, BucketRepresentativesByHand) {
-  // alpha = 0.2 -> gamma = 1.5; representative of bucket i is 2 * 1.5^i / 2.5 = 0.8 * 1.5^i.
-  const SketchAccuracy acc{0.2, 1e-3};
+  // alpha = 0.25 -> gamma = 5/3 -> c = ceil(1 / (gamma - 1)) = ceil(1.5) = 2 buckets per octave of approx_log2
+  // (m = 2^e (1 + f) -> e + f). Bucket i = (B(i-1), B(i)], B(i) = approx_exp2(i / 2):
+  // i = 0: (0.75, 1], i = 1: (1, 1.5], i = 2: (1.5, 2], i = 3: (2, 3]; representative 2 lo hi / (lo + hi).
+  const SketchAccuracy acc{0.25, 1e-3};
   const double tol = 1e-12;
   const auto single = [&](double x) {
     QuantileSketch s(acc);
     s.add(x);
     return s;
   };
-  EXPECT_NEAR(single(1.0).quantile(0.5), 0.8, tol);     // log(1) = 0 -> bucket 0 = (1/1.5, 1]
-  EXPECT_NEAR(single(1.2).quantile(0.5), 1.2, tol);     // bucket 1 = (1, 1.5]
-  EXPECT_NEAR(single(2.0).quantile(0.5), 1.8, tol);     // bucket 2 = (1.5, 2.25]
-  EXPECT_NEAR(single(-2.0).quantile(0.5), -1.8, tol);   // mirrored
-  EXPECT_NEAR(single(100.0).quantile(0.5), 0.8 * std::pow(1.5, 12), 1e-10);  // log(100)/log(1.5) = 11.36
+  EXPECT_NEAR(single(1.0).quantile(0.5), 6.0 / 7.0, tol);    // (0.75, 1]: 2 * 0.75 * 1 / 1.75
+  EXPECT_NEAR(single(1.2).quantile(0.5), 1.2, tol);          // (1, 1.5]: 2 * 1 * 1.5 / 2.5
+  EXPECT_NEAR(single(2.0).quantile(0.5), 12.0 / 7.0, tol);   // (1.5, 2]
+  EXPECT_NEAR(single(-2.0).quantile(0.5), -12.0 / 7.0, tol); // mirrored
+  EXPECT_NEAR(single(100.0).quantile(0.5), 768.0 / 7.0, 1e-10);  // 100 = 64 * 1.5625 -> (96, 128]
   EXPECT_EQ(single(5e-4).quantile(0.5), 0.0);           // below zero_threshold
   EXPECT_EQ(single(-5e-4).quantile(0.5), 0.0);
   EXPECT_EQ(single(std::nextafter(1e-3, 0.0)).buckets().front().representative, 0.0);
@@ -136,12 +138,12 @@ TEST(QuantileSketch, BucketRepresentativesByHand) {
   EXPECT_LT(single(-1e-3).quantile(0.5), 0.0);
 
   QuantileSketch s(acc);
-  for (const double x : {2.0, 2.2, -2.0, 0.0, 1.2}) s.add(x);
+  for (const double x : {2.0, 2.2, -2.0, 0.0, 1.2, 1.9}) s.add(x);
   const std::vector<SketchBucket> b = s.buckets();
-  ASSERT_EQ(b.size(), 4U);
-  EXPECT_NEAR(b[0].lower, -2.25, tol);
+  ASSERT_EQ(b.size(), 5U);
+  EXPECT_NEAR(b[0].lower, -2.0, tol);
   EXPECT_NEAR(b[0].upper, -1.5, tol);
-  EXPECT_NEAR(b[0].representative, -1.8, tol);
+  EXPECT_NEAR(b[0].representative, -12.0 / 7.0, tol);
   EXPECT_EQ(b[0].count, 1U);
   EXPECT_EQ(b[1].lower, -1e-3);
   EXPECT_EQ(b[1].upper, 1e-3);
@@ -151,9 +153,13 @@ TEST(QuantileSketch, BucketRepresentativesByHand) {
   EXPECT_NEAR(b[2].upper, 1.5, tol);
   EXPECT_EQ(b[2].count, 1U);
   EXPECT_NEAR(b[3].lower, 1.5, tol);
-  EXPECT_NEAR(b[3].upper, 2.25, tol);
-  EXPECT_NEAR(b[3].representative, 1.8, tol);
-  EXPECT_EQ(b[3].count, 2U);
+  EXPECT_NEAR(b[3].upper, 2.0, tol);
+  EXPECT_NEAR(b[3].representative, 12.0 / 7.0, tol);
+  EXPECT_EQ(b[3].count, 2U);  // 1.9 and 2.0
+  EXPECT_NEAR(b[4].lower, 2.0, tol);
+  EXPECT_NEAR(b[4].upper, 3.0, tol);
+  EXPECT_NEAR(b[4].representative, 2.4, tol);
+  EXPECT_EQ(b[4].count, 1U);  // 2.2
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -506,9 +512,13 @@ TEST(QuantileSketch, BucketsAreOrderedDisjointAndSumToCount) {
     EXPECT_LT(b[i].lower, b[i].representative) << i;
     EXPECT_LT(b[i].representative, b[i].upper) << i;
     if (std::fabs(b[i].representative) >= zt / 1e-3) {
-      // Log regime: representative is (1 - alpha) times the outer (larger-magnitude) bound gamma^i.
-      const double outer = b[i].representative > 0 ? b[i].upper : b[i].lower;
-      EXPECT_NEAR(b[i].representative / outer, 1 - 1e-3, 1e-12) << i;
+      // Log regime: the representative is within alpha of both bounds, and the bounds' ratio <= gamma.
+      const double inner = std::min(std::fabs(b[i].lower), std::fabs(b[i].upper));
+      const double outer = std::max(std::fabs(b[i].lower), std::fabs(b[i].upper));
+      const double rep = std::fabs(b[i].representative);
+      EXPECT_LE(outer / inner, (1 + 1e-3) / (1 - 1e-3) * (1 + 1e-12)) << i;
+      EXPECT_LE((outer - rep) / outer, 1e-3 * (1 + 1e-9)) << i;
+      EXPECT_LE((rep - inner) / inner, 1e-3 * (1 + 1e-9)) << i;
     } else if (b[i].representative != 0.0) {
       // Linear regime (|x| < zero_threshold / alpha): width 2 zero_threshold, representative at the midpoint.
       EXPECT_NEAR(b[i].upper - b[i].lower, 2 * zt, 1e-12 * zt) << i;
@@ -548,9 +558,9 @@ TEST(QuantileSketch, MemoryBoundedOnBoundedSupport) {
   for (std::size_t i = 0; i < 9 * kN; ++i) s.add(dist(rng));  // 10x the observations in total
   EXPECT_EQ(s.count(), 10 * kN);
   EXPECT_EQ(s.memory_bytes(), before);
-  // ~log(1000)/log(gamma) = 3454 buckets plus growth slack.
-  EXPECT_LT(before, 3454 * 8 * 3 / 2 + sizeof(QuantileSketch));
-  EXPECT_GT(before, 3454 * 8);
+  // log2(1000) octaves x ceil(1 / (gamma - 1)) = 9.97 x 500 = 4983 buckets of 4 bytes, plus growth slack.
+  EXPECT_LT(before, 4983 * 4 * 3 / 2 + sizeof(QuantileSketch));
+  EXPECT_GT(before, 4983 * 4);
 }
 
 TEST(QuantileSketch, MemoryBoundedOnLognormal) {
@@ -561,10 +571,34 @@ TEST(QuantileSketch, MemoryBoundedOnLognormal) {
   const std::size_t before = s.memory_bytes();
   for (std::size_t i = 0; i < 9 * kN; ++i) s.add(dist(rng));
   // The unbounded tails widen slightly with n (about 4.4 -> 5.0 sd), so a few buckets may be added, but
-  // memory is nowhere near proportional to n: ~800 buckets of 8 bytes plus growth slack.
+  // memory is nowhere near proportional to n: ~1150 buckets of 4 bytes (1.44x exact-log buckets, see
+  // quantile_sketch.hpp) plus growth slack.
   EXPECT_LE(s.memory_bytes(), before * 3 / 2);
-  EXPECT_LT(before, std::size_t{12} * 1024);
-  EXPECT_LT(s.memory_bytes(), std::size_t{16} * 1024);
+  EXPECT_LT(before, std::size_t{18} * 1024);
+  EXPECT_LT(s.memory_bytes(), std::size_t{24} * 1024);
+}
+
+}  // namespace
+}  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+TEST(QuantileSketch, MergeBeyondTheCountLimitThrows) {
+  // Counts are 32-bit: a sketch holds at most 2^32 - 1 observations (every run has fewer paths).
+  QuantileSketch big;
+  big.add(1.0);
+  QuantileSketch doubled = big;
+  for (int i = 0; i < 32; ++i) {
+    try {
+      doubled.merge(doubled);
+    } catch (const std::overflow_error&) {
+      EXPECT_EQ(i, 31);  // 2^31 + 2^31 = 2^32 > 2^32 - 1
+      EXPECT_EQ(doubled.count(), std::uint64_t{1} << 31);  // unchanged by the refused merge
+      return;
+    }
+  }
+  FAIL() << "no overflow after 2^32 observations";
 }
 
 }  // namespace
