@@ -243,18 +243,8 @@ TEST(CliRun, OneSummaryLineOnStderrWhenNotATerminalAndNothingWhenQuiet) {
 TEST(CliRun, InterruptLeavesNoResultDirectory) {
   const testing::TempDir tmp;
   const fs::path out = tmp.path() / "r";
-  const pid_t child = ::fork();
-  if (child == 0) {
-    const int null = ::open("/dev/null", O_RDWR);
-    ::dup2(null, 0);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    const std::string exe = testing::executable_path().string();
-    const std::string scenario = source_path("scenarios/trillion_club.yaml").string();
-    ::execl(exe.c_str(), exe.c_str(), "run", scenario.c_str(), "--paths", "100000000", "--out", out.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  const pid_t child = testing::spawn_cli(
+      {"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "100000000", "--out", out.string()});
   // Wait until the staging directory exists (the run has started), then press Ctrl-C.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   bool started = false;
@@ -265,10 +255,7 @@ TEST(CliRun, InterruptLeavesNoResultDirectory) {
   ASSERT_TRUE(started);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   ::kill(child, SIGINT);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_EQ(testing::wait_exit_code(child), 130);
   EXPECT_TRUE(fs::is_empty(tmp.path())) << "a result or staging directory was left behind";
 }
 
@@ -282,26 +269,11 @@ TEST(CliRun, ParallelRunsOfOneScenarioInTheSameSecondAllSucceed) {
   const testing::TempDir tmp;
   std::vector<pid_t> children;
   for (int i = 0; i < 4; ++i) {
-    const pid_t child = ::fork();
-    if (child == 0) {
-      if (::chdir(tmp.path().c_str()) != 0) ::_exit(127);
-      const int null = ::open("/dev/null", O_RDWR);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-      const std::string exe = testing::executable_path().string();
-      const std::string scenario = source_path("scenarios/trillion_club.yaml").string();
-      const std::string seed = std::to_string(i + 1);
-      ::execl(exe.c_str(), exe.c_str(), "run", scenario.c_str(), "--paths", "300", "--seed", seed.c_str(), "--quiet",
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    children.push_back(child);
+    children.push_back(testing::spawn_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--paths",
+                                           "300", "--seed", std::to_string(i + 1), "--quiet"},
+                                          tmp.path()));
   }
-  for (pid_t child : children) {
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  }
+  for (pid_t child : children) EXPECT_EQ(testing::wait_exit_code(child), 0);
   std::size_t runs = 0;
   for (const auto& e : fs::directory_iterator(tmp.path() / "outputs" / "trillion_club")) {
     EXPECT_TRUE(fs::exists(e.path() / "manifest.json")) << e.path();
@@ -322,26 +294,15 @@ TEST(CliRun, OverwriteRefusesADirectoryWithOtherFiles) {
 
 TEST(CliRun, InterruptedDefaultRunLeavesNoEmptyOutputsTree) {
   const testing::TempDir tmp;
-  const pid_t child = ::fork();
-  if (child == 0) {
-    if (::chdir(tmp.path().c_str()) != 0) ::_exit(127);
-    const int null = ::open("/dev/null", O_RDWR);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    const std::string exe = testing::executable_path().string();
-    const std::string scenario = source_path("scenarios/trillion_club.yaml").string();
-    ::execl(exe.c_str(), exe.c_str(), "run", scenario.c_str(), "--paths", "100000000", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  const pid_t child = testing::spawn_cli(
+      {"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "100000000"}, tmp.path());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (!fs::exists(tmp.path() / "outputs" / "trillion_club") && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ::kill(child, SIGTERM);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130);
+  EXPECT_EQ(testing::wait_exit_code(child), 130);
   EXPECT_TRUE(fs::is_empty(tmp.path())) << "outputs/ was left behind";
 }
 

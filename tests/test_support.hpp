@@ -1,6 +1,8 @@
 #pragma once
 /// \file Helpers shared by tests: temporary directories, running the CLI, reading CSV files.
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <map>
 #include <string>
@@ -33,6 +35,13 @@ struct CommandResult {
 /// Runs the districtcast executable with `args` (each passed as one argument, no shell), in `cwd` if
 /// given, with stdin closed; captures stdout and stderr.
 CommandResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& cwd = {});
+
+/// Starts the districtcast executable with `args` in the background (cwd `cwd` if given; stdin, stdout and
+/// stderr on /dev/null) and returns its process id.
+pid_t spawn_cli(const std::vector<std::string>& args, const std::filesystem::path& cwd = {});
+
+/// Waits for a spawned process; returns its exit code, or 128 + signal number if a signal ended it.
+int wait_exit_code(pid_t child);
 
 /// A CSV file as header + rows of fields (no quoting support: our outputs never quote).
 struct Csv {
