@@ -142,6 +142,123 @@ po::options_description run_options_description(RunOptions& o) {
   return d;
 }
 
+/// The numeric flags of `run`, parsed.
+struct RunFlags {
+  std::optional<std::uint64_t> paths, seed, max_paths;
+  std::optional<double> precision;
+  unsigned threads = 1;
+};
+
+/// Parses --paths, --seed, --threads, --precision and --max-paths; returns a usage message or "".
+std::string parse_run_flags(const RunOptions& o, RunFlags& flags) {
+  std::uint64_t threads = static_cast<std::uint64_t>(tbb::info::default_concurrency());
+  for (const auto& [flag, text, low, high, target] :
+       {std::tuple{"--paths", &o.paths, std::uint64_t{1}, kMaxPaths, &flags.paths},
+        std::tuple{"--seed", &o.seed, std::uint64_t{0}, ~std::uint64_t{0}, &flags.seed},
+        std::tuple{"--max-paths", &o.max_paths, std::uint64_t{1}, kMaxPaths, &flags.max_paths}}) {
+    if (text->empty()) continue;
+    std::uint64_t value = 0;
+    if (auto problem = parse_count(flag, *text, low, high, value); !problem.empty()) return problem;
+    *target = value;
+  }
+  if (!o.threads.empty()) {
+    if (auto problem = parse_count("--threads", o.threads, 1, 1024, threads); !problem.empty()) return problem;
+  }
+  flags.threads = static_cast<unsigned>(threads);
+  if (!o.precision.empty()) {
+    std::size_t used = 0;
+    double target = 0.0;
+    try {
+      target = std::stod(o.precision, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != o.precision.size() || !(target > 0.0 && target < 1.0)) {
+      return fmt::format("--precision expects a number in (0, 1), got '{}'", o.precision);
+    }
+    flags.precision = target;
+  }
+  return "";
+}
+
+/// Applies the command-line overrides to the validated scenario; returns a usage message or "".
+std::string apply_run_flags(Scenario& scenario, const RunFlags& flags) {
+  if (flags.paths) scenario.paths = *flags.paths;
+  if (flags.seed) scenario.seed = *flags.seed;
+  if (flags.precision) {
+    if (!scenario.precision) scenario.precision = PrecisionSpec{};
+    scenario.precision->target = *flags.precision;
+  }
+  if (flags.max_paths) {
+    if (!scenario.precision) return "--max-paths only applies with --precision or a precision block";
+    scenario.precision->max_paths = *flags.max_paths;
+  }
+  if (scenario.precision) {
+    if (!flags.max_paths) scenario.precision->max_paths = std::max(scenario.precision->max_paths, scenario.paths);
+    if (scenario.precision->max_paths < scenario.paths) {
+      return fmt::format("--max-paths ({}) is below the first round's paths ({})", scenario.precision->max_paths,
+                         scenario.paths);
+    }
+  }
+  return "";
+}
+
+/// Simulates, writes into the staging directory and commits it; prints the summary and the directory.
+int execute_run(Scenario scenario, const RunOptions& o, unsigned threads, RunDirectory& directory) {
+  const Simulation simulation(scenario);
+  install_interrupt_handlers();
+  ProgressBar bar(scenario.paths, !o.quiet && ::isatty(STDERR_FILENO) == 1);
+  RunSettings settings;
+  settings.paths = scenario.paths;
+  settings.seed = scenario.seed;
+  settings.threads = threads;
+  settings.cancel = &g_interrupted;
+  settings.on_progress = [&bar](std::uint64_t done) { bar.update(done); };
+  RunFacts facts{o.scenario_file, threads, settings.block_size, std::chrono::system_clock::now(), {}, 0.0, {}};
+  const auto start = std::chrono::steady_clock::now();
+  RunOutcome outcome;
+  if (scenario.precision) {
+    PrecisionReport report;
+    outcome = run_to_precision(simulation, settings, scenario.paths, *scenario.precision, report,
+                               [&bar](std::uint64_t total) { bar.set_total(total); });
+    scenario.paths = report.paths;
+    facts.precision = report;
+  } else {
+    outcome = run_simulation(simulation, settings);
+  }
+  bar.finish();
+  if (outcome.cancelled || g_interrupted.load()) {
+    directory.discard();
+    fmt::print(stderr, "districtcast run: interrupted after {} of {} paths; nothing was written\n",
+               with_thousands(outcome.totals->paths()), with_thousands(scenario.paths));
+    return kInterrupted;
+  }
+  facts.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  facts.finished_at = std::chrono::system_clock::now();
+  write_result_files(directory.staging(), scenario, build_result_tables(scenario, *outcome.totals));
+  write_manifest(directory.staging(), scenario, facts);
+  if (g_interrupted.load()) {
+    directory.discard();
+    fmt::print(stderr, "districtcast run: interrupted while writing; nothing was written\n");
+    return kInterrupted;
+  }
+  directory.commit();
+  if (!o.quiet) {
+    fmt::print(stderr, "districtcast: {}: {} paths x {} years in {:.2f} s ({} paths/s, {} thread{})\n", scenario.name,
+               with_thousands(scenario.paths), scenario.horizon, facts.wall_seconds,
+               human_rate(static_cast<double>(scenario.paths) / std::max(facts.wall_seconds, 1e-9)), threads,
+               threads == 1 ? "" : "s");
+    if (facts.precision) {
+      const PrecisionReport& p = *facts.precision;
+      fmt::print(stderr, "districtcast: precision {:.3g} (target {}) after {} round{}; worst cell {} {} {}{}\n",
+                 p.achieved, p.target, p.rounds, p.rounds == 1 ? "" : "s", p.worst_district,
+                 to_string(p.worst_metric), p.worst_year, p.reached ? "" : " - NOT reached: max_paths hit");
+    }
+  }
+  fmt::print("{}\n", directory.target().string());
+  return kSuccess;
+}
+
 int run_command(const Args& args) {
   RunOptions o;
   po::options_description visible = run_options_description(o);
@@ -165,57 +282,16 @@ int run_command(const Args& args) {
   if (o.scenario_file.empty()) return usage_error("run", "missing the scenario file");
   if (vm.count("out") && o.out.empty()) return usage_error("run", "--out needs a directory");
 
-  // Flags first (they are cheap to check), then the scenario file.
-  std::uint64_t paths = 0, seed = 0;
-  std::uint64_t threads = static_cast<std::uint64_t>(tbb::info::default_concurrency());
-  for (const auto& [flag, text, low, high, target] :
-       {std::tuple{"--paths", o.paths, std::uint64_t{1}, kMaxPaths, &paths},
-        std::tuple{"--seed", o.seed, std::uint64_t{0}, ~std::uint64_t{0}, &seed},
-        std::tuple{"--threads", o.threads, std::uint64_t{1}, std::uint64_t{1024}, &threads}}) {
-    if (text.empty()) continue;
-    if (auto problem = parse_count(flag, text, low, high, *target); !problem.empty()) return usage_error("run", problem);
-  }
-  double precision_target = 0.0;
-  if (!o.precision.empty()) {
-    std::size_t used = 0;
-    try {
-      precision_target = std::stod(o.precision, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != o.precision.size() || !(precision_target > 0.0 && precision_target < 1.0)) {
-      return usage_error("run", fmt::format("--precision expects a number in (0, 1), got '{}'", o.precision));
-    }
-  }
-  std::uint64_t max_paths = 0;
-  if (!o.max_paths.empty()) {
-    if (auto problem = parse_count("--max-paths", o.max_paths, 1, kMaxPaths, max_paths); !problem.empty()) {
-      return usage_error("run", problem);
-    }
-  }
+  // Flags first (they are cheap to check), then the scenario file, then the output directory.
+  RunFlags flags;
+  if (auto problem = parse_run_flags(o, flags); !problem.empty()) return usage_error("run", problem);
   LoadResult loaded = load_scenario_file(o.scenario_file);
   if (!loaded.ok()) {
     print_diagnostics(loaded.errors);
     return kUsageOrInvalidInput;
   }
   Scenario scenario = std::move(*loaded.scenario);
-  if (!o.paths.empty()) scenario.paths = paths;
-  if (!o.seed.empty()) scenario.seed = seed;
-  if (!o.precision.empty()) {
-    if (!scenario.precision) scenario.precision = PrecisionSpec{};
-    scenario.precision->target = precision_target;
-  }
-  if (!o.max_paths.empty()) {
-    if (!scenario.precision) return usage_error("run", "--max-paths only applies with --precision or a precision block");
-    scenario.precision->max_paths = max_paths;
-  }
-  if (scenario.precision) {
-    if (o.max_paths.empty()) scenario.precision->max_paths = std::max(scenario.precision->max_paths, scenario.paths);
-    if (scenario.precision->max_paths < scenario.paths) {
-      return usage_error("run", fmt::format("--max-paths ({}) is below the first round's paths ({})",
-                                            scenario.precision->max_paths, scenario.paths));
-    }
-  }
+  if (auto problem = apply_run_flags(scenario, flags); !problem.empty()) return usage_error("run", problem);
 
   const bool default_location = o.out.empty();
   const std::filesystem::path target =
@@ -230,61 +306,8 @@ int run_command(const Args& args) {
     fmt::print(stderr, "districtcast run: {}\n", problem.message);
     return problem.usage_error ? kUsageOrInvalidInput : kRuntimeFailure;
   }
-
   try {
-    const Simulation simulation(scenario);
-    install_interrupt_handlers();
-    ProgressBar bar(scenario.paths, !o.quiet && ::isatty(STDERR_FILENO) == 1);
-    RunSettings settings;
-    settings.paths = scenario.paths;
-    settings.seed = scenario.seed;
-    settings.threads = static_cast<unsigned>(threads);
-    settings.cancel = &g_interrupted;
-    settings.on_progress = [&bar](std::uint64_t done) { bar.update(done); };
-    RunFacts facts{o.scenario_file, settings.threads, settings.block_size, std::chrono::system_clock::now(), {}, 0.0, {}};
-    const auto start = std::chrono::steady_clock::now();
-    RunOutcome outcome;
-    if (scenario.precision) {
-      PrecisionReport report;
-      outcome = run_to_precision(simulation, settings, scenario.paths, *scenario.precision, report,
-                                 [&bar](std::uint64_t total) { bar.set_total(total); });
-      scenario.paths = report.paths;
-      facts.precision = report;
-    } else {
-      outcome = run_simulation(simulation, settings);
-    }
-    bar.finish();
-    if (outcome.cancelled || g_interrupted.load()) {
-      directory->discard();
-      fmt::print(stderr, "districtcast run: interrupted after {} of {} paths; nothing was written\n",
-                 with_thousands(outcome.totals->paths()), with_thousands(scenario.paths));
-      return kInterrupted;
-    }
-    facts.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    facts.finished_at = std::chrono::system_clock::now();
-    const ResultTables tables = build_result_tables(scenario, *outcome.totals);
-    write_result_files(directory->staging(), scenario, tables);
-    write_manifest(directory->staging(), scenario, facts);
-    if (g_interrupted.load()) {
-      directory->discard();
-      fmt::print(stderr, "districtcast run: interrupted while writing; nothing was written\n");
-      return kInterrupted;
-    }
-    directory->commit();
-    if (!o.quiet) {
-      fmt::print(stderr, "districtcast: {}: {} paths x {} years in {:.2f} s ({} paths/s, {} thread{})\n",
-                 scenario.name, with_thousands(scenario.paths), scenario.horizon, facts.wall_seconds,
-                 human_rate(static_cast<double>(scenario.paths) / std::max(facts.wall_seconds, 1e-9)),
-                 settings.threads, settings.threads == 1 ? "" : "s");
-      if (facts.precision) {
-        const PrecisionReport& p = *facts.precision;
-        fmt::print(stderr, "districtcast: precision {:.3g} (target {}) after {} round{}; worst cell {} {} {}{}\n",
-                   p.achieved, p.target, p.rounds, p.rounds == 1 ? "" : "s", p.worst_district,
-                   to_string(p.worst_metric), p.worst_year, p.reached ? "" : " - NOT reached: max_paths hit");
-      }
-    }
-    fmt::print("{}\n", directory->target().string());
-    return kSuccess;
+    return execute_run(std::move(scenario), o, flags.threads, *directory);
   } catch (const std::exception& e) {
     directory->discard();
     fmt::print(stderr, "districtcast run: error: {}; nothing was written\n", e.what());
