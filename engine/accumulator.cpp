@@ -23,14 +23,13 @@ void Accumulator::add_paths(std::span<const double> values, std::size_t paths, S
   SketchSet& sketches = external != nullptr ? *external : sketches_;
   if (sketches.size() != cells) throw std::invalid_argument("Accumulator::add_paths: no sketch set for the cells");
   if (values.size() < paths * cells) throw std::invalid_argument("Accumulator::add_paths: too few values");
+  std::vector<double>& column = column_;
+  column.resize(paths);
   for (std::size_t c = 0; c < cells; ++c) {
-    RunningMoments& moments = moments_[c];
+    for (std::size_t p = 0; p < paths; ++p) column[p] = values[p * cells + c];
+    moments_[c].add_batch(column);
     QuantileSketch& sketch = sketches[c];
-    for (std::size_t p = 0; p < paths; ++p) {
-      const double x = values[p * cells + c];
-      moments.add(x);
-      sketch.add(x);
-    }
+    for (const double x : column) sketch.add(x);
   }
   for (std::size_t p = 0; p < paths; ++p) count_thresholds(values.subspan(p * cells, cells));
   paths_ += paths;

@@ -33,8 +33,9 @@ public:
   /// Sketch updates go to `external` when given (required with Sketches::external), else to our own.
   void add_path(std::span<const double> values, SketchSet* external = nullptr);
   /// Records `paths` paths stored one after another in `values` (path-major, cell_count() values each),
-  /// exactly as `paths` calls of add_path() would, but cell by cell so that each cell's moments and sketch
-  /// stay in cache while its values stream in (same results: a cell's values are still added in path order).
+  /// cell by cell so that each cell's moments and sketch stay in cache while its values stream in. A
+  /// cell's values enter its moments as one batch (RunningMoments::add_batch), so results depend on how
+  /// paths are grouped into calls; the runner always groups them the same way (fixed batches per block).
   void add_paths(std::span<const double> values, std::size_t paths, SketchSet* external = nullptr);
   /// Adds another accumulator of the same layout, as if its paths came after ours (its sketches too,
   /// if it owns any).
@@ -69,6 +70,7 @@ private:
   std::vector<std::uint64_t> above_;       ///< [threshold_series][year-1]
   std::vector<std::uint64_t> reached_by_;  ///< [threshold_series][year-1]
   std::vector<std::uint64_t> first_;       ///< [threshold_series][0..horizon+1]
+  std::vector<double> column_;             ///< scratch of add_paths(): one cell's values
 };
 
 }  // namespace districtcast

@@ -15,6 +15,28 @@ void RunningMoments::add(double x) noexcept {
   max_ = std::max(max_, x);
 }
 
+void RunningMoments::add_batch(std::span<const double> values) noexcept {
+  if (values.empty()) return;
+  RunningMoments batch;
+  double sum = 0.0;
+  double low = values[0];
+  double high = values[0];
+  for (const double x : values) {
+    sum += x;
+    low = std::min(low, x);
+    high = std::max(high, x);
+  }
+  const double mean = sum / static_cast<double>(values.size());
+  double m2 = 0.0;
+  for (const double x : values) m2 += (x - mean) * (x - mean);
+  batch.count_ = values.size();
+  batch.mean_ = mean;
+  batch.m2_ = m2;
+  batch.min_ = low;
+  batch.max_ = high;
+  merge(batch);
+}
+
 void RunningMoments::merge(const RunningMoments& other) noexcept {
   if (other.count_ == 0) return;
   if (count_ == 0) {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <span>
 
 namespace districtcast {
 
@@ -14,6 +15,10 @@ class RunningMoments {
 public:
   /// Adds one observation (must be finite).
   void add(double x) noexcept;
+  /// Adds a batch of finite observations: its mean and M2 by two passes (no per-value division, so it
+  /// vectorises), then a Chan merge. Equal to add() of each value up to rounding; deterministic for a
+  /// given sequence of batches.
+  void add_batch(std::span<const double> values) noexcept;
   /// Combines another accumulator into this one, as if its observations had been added after ours.
   void merge(const RunningMoments& other) noexcept;
 

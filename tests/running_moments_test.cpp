@@ -145,3 +145,27 @@ TEST(RunningMoments, SelfMergeDoublesCount) {
 
 }  // namespace
 }  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+TEST(RunningMoments, AddBatchEqualsSequentialAdds) {
+  std::vector<double> values;
+  for (int i = 0; i < 1000; ++i) values.push_back(1000.0 + 37.0 * std::sin(0.7 * i) + 0.01 * i);
+  RunningMoments one_by_one;
+  for (const double x : values) one_by_one.add(x);
+  RunningMoments batched;
+  for (std::size_t first = 0; first < values.size(); first += 128) {
+    const std::size_t n = std::min<std::size_t>(128, values.size() - first);
+    batched.add_batch(std::span<const double>(values).subspan(first, n));
+  }
+  batched.add_batch({});  // an empty batch changes nothing
+  EXPECT_EQ(batched.count(), 1000u);
+  EXPECT_NEAR(batched.mean(), one_by_one.mean(), 1e-12 * one_by_one.mean());
+  EXPECT_NEAR(batched.variance(), one_by_one.variance(), 1e-10 * one_by_one.variance());
+  EXPECT_EQ(batched.min(), one_by_one.min());
+  EXPECT_EQ(batched.max(), one_by_one.max());
+}
+
+}  // namespace
+}  // namespace districtcast
