@@ -1,6 +1,6 @@
 #include "models/births_model.hpp"
 
-#include <algorithm>
+#include "models/registry.hpp"
 
 namespace districtcast::models {
 
@@ -11,10 +11,6 @@ std::span<const BirthsModelEntry> births_models() {
   return entries;
 }
 
-const BirthsModelEntry* find_births_model(std::string_view name) {
-  const auto models = births_models();
-  const auto it = std::find_if(models.begin(), models.end(), [&](const auto& e) { return e.name == name; });
-  return it == models.end() ? nullptr : &*it;
-}
+const BirthsModelEntry* find_births_model(std::string_view name) { return find_entry(births_models(), name); }
 
 }  // namespace districtcast::models

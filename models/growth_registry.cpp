@@ -1,6 +1,6 @@
 #include "models/growth_model.hpp"
 
-#include <algorithm>
+#include "models/registry.hpp"
 
 namespace districtcast::models {
 
@@ -11,10 +11,6 @@ std::span<const GrowthModelEntry> growth_models() {
   return entries;
 }
 
-const GrowthModelEntry* find_growth_model(std::string_view name) {
-  const auto models = growth_models();
-  const auto it = std::find_if(models.begin(), models.end(), [&](const auto& e) { return e.name == name; });
-  return it == models.end() ? nullptr : &*it;
-}
+const GrowthModelEntry* find_growth_model(std::string_view name) { return find_entry(growth_models(), name); }
 
 }  // namespace districtcast::models

@@ -3,6 +3,8 @@
 
 #include "engine/scenario_loader.hpp"
 
+#include "tests/test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -25,15 +27,7 @@ Scenario load_ok(std::string_view yaml) {
   return r.ok() ? std::move(*r.scenario) : Scenario{};
 }
 
-constexpr std::string_view kMinimal = R"yaml(base_year: 2024
-horizon: 5
-districts:
-  - id: pudong
-    gdp: 1770
-    growth:
-      mean: 0.05
-      volatility: 0.02
-)yaml";
+constexpr std::string_view kMinimal = testing::kMinimalScenario;
 
 constexpr std::string_view kFull = R"yaml(name: full
 description: Every key written out

@@ -61,15 +61,7 @@ std::string all_errors(const LoadResult& r) {
 
 // ------------------------------------------------------------------------------------------- valid files
 
-constexpr std::string_view kMinimal = R"yaml(base_year: 2024
-horizon: 5
-districts:
-  - id: pudong
-    gdp: 1770
-    growth:
-      mean: 0.05
-      volatility: 0.02
-)yaml";
+constexpr std::string_view kMinimal = testing::kMinimalScenario;
 
 TEST(ScenarioLoader, MinimalScenarioResolvesEveryDefault) {
   const LoadResult r = load_scenario_text(kMinimal, "test.yaml", "my_default");

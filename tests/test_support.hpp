@@ -6,9 +6,21 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace districtcast::testing {
+
+/// The smallest valid scenario: one lognormal district, everything else defaulted.
+inline constexpr std::string_view kMinimalScenario = R"yaml(base_year: 2024
+horizon: 5
+districts:
+  - id: pudong
+    gdp: 1770
+    growth:
+      mean: 0.05
+      volatility: 0.02
+)yaml";
 
 /// A fresh directory under the system temp dir, removed (recursively) on destruction.
 class TempDir {
