@@ -19,7 +19,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <span>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -44,8 +46,9 @@ double time_engine(const Simulation& simulation, std::uint64_t paths, unsigned t
 }
 
 /// The RNG floor on one thread: per path, the variates the engine draws, from the same streams and
-/// distributions, with no model arithmetic, no bookkeeping and no statistics:
-///  - one innovation per national series and year (normal or t), one per district and year;
+/// generators, with no model arithmetic, no bookkeeping and no statistics:
+///  - one innovation per national series and year (normal or t), one per district and year, drawn as the
+///    engine draws them: stream by stream for batches of kPathBatch paths (models::draw_shocks);
 ///  - per firm district and year: births (Poisson; negative binomial = gamma + Poisson) at the year-1
 ///    rate, and one binomial exit draw per cohort alive (base stock + one per earlier year), with the base
 ///    stock and the year-1 rate as cohort sizes and the scenario's hazards.
@@ -53,40 +56,48 @@ double time_rng_floor(const Scenario& scenario, std::uint64_t paths, double& che
   const auto horizon = static_cast<std::uint32_t>(scenario.horizon);
   const auto start = Clock::now();
   double sum = 0.0;
-  for (std::uint64_t p = 0; p < paths; ++p) {
-    const PathStreams streams(1, p);
+  std::vector<double> batch(kPathBatch);
+  const auto innovations = [&](const models::ShockSpec& shocks, std::uint64_t first, std::size_t n,
+                               std::uint32_t scope, Variable variable, std::uint32_t t) {
+    const std::span<double> out(batch.data(), n);
+    models::draw_shocks(shocks, 1, static_cast<std::uint32_t>(first), scope, variable, t, out);
+    for (double z : out) sum += z;
+  };
+  for (std::uint64_t first = 0; first < paths; first += kPathBatch) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kPathBatch, paths - first));
     for (std::uint32_t t = 1; t <= horizon; ++t) {
       if (scenario.national.growth) {
-        RandomStream s = streams.stream(kNationalScope, Variable::national_growth, t);
-        sum += models::draw_shock(scenario.national.growth->shocks, s);
+        innovations(scenario.national.growth->shocks, first, n, kNationalScope, Variable::national_growth, t);
       }
       if (scenario.national.inflation) {
-        RandomStream s = streams.stream(kNationalScope, Variable::inflation, t);
-        sum += models::draw_shock(scenario.national.inflation->shocks, s);
+        innovations(scenario.national.inflation->shocks, first, n, kNationalScope, Variable::inflation, t);
+      }
+      for (const DistrictSpec& d : scenario.districts) {
+        innovations(d.growth.shocks, first, n, district_scope(d.id), Variable::district_shock, t);
       }
     }
-    for (const DistrictSpec& d : scenario.districts) {
-      const std::uint32_t scope = district_scope(d.id);
-      for (std::uint32_t t = 1; t <= horizon; ++t) {
-        RandomStream s = streams.stream(scope, Variable::district_shock, t);
-        sum += models::draw_shock(d.growth.shocks, s);
-      }
-      if (!d.firms) continue;
-      const auto& f = *d.firms;
-      for (std::uint32_t t = 1; t <= horizon; ++t) {
-        RandomStream exits = streams.stream(scope, Variable::firm_exits, t);
-        for (std::uint32_t cohort = 0; cohort < t; ++cohort) {
-          const std::uint64_t size = cohort == 0 ? f.stock : static_cast<std::uint64_t>(f.births.rate);
-          const std::size_t age = cohort == 0 ? f.exit_hazard.size() : std::min<std::size_t>(t - cohort, f.exit_hazard.size());
-          sum += static_cast<double>(models::draw_binomial(size, f.exit_hazard[age - 1], exits));
+    for (std::uint64_t p = first; p < first + n; ++p) {
+      const PathStreams streams(1, p);
+      for (const DistrictSpec& d : scenario.districts) {
+        if (!d.firms) continue;
+        const std::uint32_t scope = district_scope(d.id);
+        const auto& f = *d.firms;
+        for (std::uint32_t t = 1; t <= horizon; ++t) {
+          RandomStream exits = streams.stream(scope, Variable::firm_exits, t);
+          for (std::uint32_t cohort = 0; cohort < t; ++cohort) {
+            const std::uint64_t size = cohort == 0 ? f.stock : static_cast<std::uint64_t>(f.births.rate);
+            const std::size_t age =
+                cohort == 0 ? f.exit_hazard.size() : std::min<std::size_t>(t - cohort, f.exit_hazard.size());
+            sum += static_cast<double>(models::draw_binomial(size, f.exit_hazard[age - 1], exits));
+          }
+          RandomStream births = streams.stream(scope, Variable::firm_births, t);
+          double mean = f.births.rate;
+          if (f.births.dispersion) {
+            boost::random::gamma_distribution<double> gamma(*f.births.dispersion, mean / *f.births.dispersion);
+            mean = gamma(births);
+          }
+          sum += static_cast<double>(models::draw_poisson(mean, births));
         }
-        RandomStream births = streams.stream(scope, Variable::firm_births, t);
-        double mean = f.births.rate;
-        if (f.births.dispersion) {
-          boost::random::gamma_distribution<double> gamma(*f.births.dispersion, mean / *f.births.dispersion);
-          mean = gamma(births);
-        }
-        sum += static_cast<double>(models::draw_poisson(mean, births));
       }
     }
   }

@@ -28,8 +28,7 @@ void Accumulator::add_paths(std::span<const double> values, std::size_t paths, S
   for (std::size_t c = 0; c < cells; ++c) {
     for (std::size_t p = 0; p < paths; ++p) column[p] = values[p * cells + c];
     moments_[c].add_batch(column);
-    QuantileSketch& sketch = sketches[c];
-    for (const double x : column) sketch.add(x);
+    sketches[c].add_batch(column);
   }
   for (std::size_t p = 0; p < paths; ++p) count_thresholds(values.subspan(p * cells, cells));
   paths_ += paths;

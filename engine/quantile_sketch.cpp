@@ -39,6 +39,33 @@ double approx_exp2(double y) noexcept {
   return std::ldexp(1.0 + (y - e), static_cast<int>(e));
 }
 
+/// The constants of QuantileSketch::index_of() for bucket_indices().
+struct IndexParams {
+  double z, two_z, linear, last_linear, first_log, per_octave, log_start;
+  bool has_linear;
+};
+
+/// index[i] = QuantileSketch::index_of(|x[i]|) for |x[i]| >= z >= DBL_MIN, computed without branches (both
+/// regimes, one selected; ceil and the int conversion via an int32 truncation: |approx_log2(m) c| < 2^29 by
+/// the constructor's check, also for m = 0 in the zero lanes, and the linear quotient is capped at K before
+/// its conversion).
+void bucket_indices(const double* x, std::size_t n, const IndexParams& p, std::int32_t* index) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double m = std::fabs(x[i]);
+    const double lin = static_cast<double>(static_cast<std::int32_t>(std::min((m - p.z) / p.two_z, p.linear)));
+    const auto bits = std::bit_cast<std::uint64_t>(m);
+    const double exponent = (std::bit_cast<double>(((bits >> 52) & 0x7FF) | 0x4330000000000000ull) - 0x1p52) - 1023.0;
+    const double fraction = std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull) - 1.0;
+    const double y = (exponent + fraction) * p.per_octave;
+    const double truncated = static_cast<double>(static_cast<std::int32_t>(y));
+    double log_index = truncated < y ? truncated + 1.0 : truncated;
+    log_index = p.has_linear && log_index < p.first_log ? p.first_log : log_index;
+    const double chosen =
+        m < p.log_start ? (lin < p.last_linear ? lin : p.last_linear) : log_index - p.first_log + p.linear;
+    index[i] = static_cast<std::int32_t>(chosen);
+  }
+}
+
 }  // namespace
 
 QuantileSketch::QuantileSketch(SketchAccuracy accuracy) : accuracy_(accuracy), gamma_(0.0), per_octave_(0.0) {
@@ -171,6 +198,62 @@ void QuantileSketch::add(double x) {
     negative_.add(index_of(m), 1);
   }
   ++count_;
+}
+
+void QuantileSketch::add_batch(std::span<const double> values) {
+  bool finite = true;
+  for (const double x : values) finite &= std::fabs(x) <= kMaxDouble;
+  if (!finite) [[unlikely]] {
+    throw std::invalid_argument("QuantileSketch::add: observation must be finite");
+  }
+  if (values.size() > kMaxCount - count_) [[unlikely]] {
+    throw std::overflow_error("QuantileSketch::add: a sketch holds at most 2^32 - 1 observations");
+  }
+  const double z = accuracy_.zero_threshold;
+  if (!(z >= std::numeric_limits<double>::min())) {  // subnormal magnitudes need approx_log2's rescaling
+    for (const double x : values) add(x);
+    return;
+  }
+  const IndexParams params{z,
+                           2.0 * z,
+                           static_cast<double>(linear_buckets_),
+                           static_cast<double>(linear_buckets_ - 1),
+                           static_cast<double>(first_log_index_),
+                           per_octave_,
+                           log_start_,
+                           linear_buckets_ > 0};
+  constexpr std::size_t kChunk = 256;
+  std::int32_t index[kChunk];
+  for (std::size_t base = 0; base < values.size(); base += kChunk) {
+    const std::size_t n = std::min(kChunk, values.size() - base);
+    const double* x = values.data() + base;
+    bucket_indices(x, n, params, index);
+    // Bump counts through hoisted pointers; a store is only re-read after it had to grow.
+    std::uint64_t zeros = 0;
+    Store* stores[2] = {&positive_, &negative_};
+    Count* counts[2] = {positive_.counts.data(), negative_.counts.data()};
+    std::int64_t offsets[2] = {positive_.offset, negative_.offset};
+    std::uint64_t sizes[2] = {positive_.counts.size(), negative_.counts.size()};
+    for (std::size_t i = 0; i < n; ++i) {
+      if (std::fabs(x[i]) < z) {
+        ++zeros;
+        continue;
+      }
+      const int side = x[i] > 0.0 ? 0 : 1;
+      auto pos = static_cast<std::uint64_t>(index[i] - offsets[side]);
+      if (pos >= sizes[side]) [[unlikely]] {
+        Store& store = *stores[side];
+        store.extend(index[i], index[i]);
+        counts[side] = store.counts.data();
+        offsets[side] = store.offset;
+        sizes[side] = store.counts.size();
+        pos = static_cast<std::uint64_t>(index[i] - offsets[side]);
+      }
+      ++counts[side][pos];
+    }
+    zero_count_ += zeros;
+  }
+  count_ += values.size();
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {

@@ -92,16 +92,14 @@ std::unique_ptr<Accumulator> simulate_block(const Simulation& simulation, std::u
   auto result = std::make_unique<Accumulator>(
       simulation.layout(), SketchAccuracy{},
       sketches != nullptr ? Accumulator::Sketches::external : Accumulator::Sketches::owned);
-  // Simulate a batch of paths, then record them cell by cell (cache-friendly; same results as path by path).
-  constexpr std::uint64_t kBatch = 128;
+  // Simulate a batch of paths (innovations drawn stream by stream for the whole batch), then record them
+  // cell by cell (cache-friendly; the same values as path by path).
   const std::size_t cells = simulation.layout().cell_count();
-  PathWorkspace work = simulation.make_workspace();
-  std::vector<double> values(cells * kBatch);
-  for (std::uint64_t batch_first = first; batch_first < first + count; batch_first += kBatch) {
-    const std::uint64_t n = std::min(kBatch, first + count - batch_first);
-    for (std::uint64_t k = 0; k < n; ++k) {
-      simulation.simulate_path(seed, batch_first + k, work, std::span<double>(values).subspan(k * cells, cells));
-    }
+  PathWorkspace work = simulation.make_workspace(kPathBatch);
+  std::vector<double> values(cells * kPathBatch);
+  for (std::uint64_t batch_first = first; batch_first < first + count; batch_first += kPathBatch) {
+    const std::uint64_t n = std::min<std::uint64_t>(kPathBatch, first + count - batch_first);
+    simulation.simulate_paths(seed, batch_first, n, work, values);
     result->add_paths(values, n, sketches);
   }
   return result;

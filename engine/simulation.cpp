@@ -43,38 +43,61 @@ Simulation::Simulation(const Scenario& scenario)
   }
 }
 
-PathWorkspace Simulation::make_workspace() const {
+PathWorkspace Simulation::make_workspace(std::size_t capacity) const {
   const std::size_t cells = districts_.size() * horizon_;
-  return PathWorkspace{std::vector<double>(horizon_),   std::vector<double>(horizon_, 0.0),
-                       std::vector<double>(horizon_, 0.0), std::vector<double>(cells),
-                       std::vector<double>(cells),      std::vector<std::uint64_t>(horizon_ + 1)};
+  PathWorkspace work;
+  work.capacity = capacity;
+  work.draws.resize((2 + districts_.size()) * horizon_ * capacity);
+  work.national_innovations.resize(horizon_);
+  work.national_deviation.assign(horizon_, 0.0);
+  work.inflation.assign(horizon_, 0.0);
+  work.raw_shocks.resize(cells);
+  work.shocks.resize(cells);
+  work.cohorts.resize(horizon_ + 1);
+  return work;
 }
 
-void Simulation::draw_national(const PathStreams& streams, PathWorkspace& work) const {
-  if (national_growth_) {
-    const auto& spec = national_growth_->spec();
-    for (std::size_t t = 0; t < horizon_; ++t) {
-      RandomStream s = streams.stream(kNationalScope, Variable::national_growth, static_cast<std::uint32_t>(t + 1));
-      work.national_innovations[t] = models::draw_shock(spec.shocks, s);
+void Simulation::draw_innovations(std::uint64_t seed, std::uint64_t first, std::size_t count,
+                                  PathWorkspace& work) const {
+  const auto first_path = static_cast<std::uint32_t>(first);
+  const auto series = [&](std::size_t s, std::size_t t) {
+    return std::span<double>(work.draws).subspan((s * horizon_ + t) * count, count);
+  };
+  for (std::size_t t = 0; t < horizon_; ++t) {
+    const auto year = static_cast<std::uint32_t>(t + 1);
+    if (national_growth_) {
+      models::draw_shocks(national_growth_->spec().shocks, seed, first_path, kNationalScope, Variable::national_growth,
+                          year, series(0, t));
     }
+    if (inflation_) {
+      models::draw_shocks(inflation_->spec().shocks, seed, first_path, kNationalScope, Variable::inflation, year,
+                          series(1, t));
+    }
+    for (std::size_t d = 0; d < districts_.size(); ++d) {
+      models::draw_shocks(districts_[d].shocks, seed, first_path, districts_[d].scope, Variable::district_shock, year,
+                          series(2 + d, t));
+    }
+  }
+}
+
+void Simulation::national_paths(std::size_t k, std::size_t count, PathWorkspace& work) const {
+  const auto draw = [&](std::size_t s, std::size_t t) { return work.draws[(s * horizon_ + t) * count + k]; };
+  if (national_growth_) {
+    for (std::size_t t = 0; t < horizon_; ++t) work.national_innovations[t] = draw(0, t);
     national_growth_->simulate(work.national_innovations, work.national_deviation);
-    for (double& n : work.national_deviation) n -= spec.mean;
+    for (double& n : work.national_deviation) n -= national_growth_->spec().mean;
   }
   if (inflation_) {
-    for (std::size_t t = 0; t < horizon_; ++t) {
-      RandomStream s = streams.stream(kNationalScope, Variable::inflation, static_cast<std::uint32_t>(t + 1));
-      work.national_innovations[t] = models::draw_shock(inflation_->spec().shocks, s);
-    }
+    for (std::size_t t = 0; t < horizon_; ++t) work.national_innovations[t] = draw(1, t);
     inflation_->simulate(work.national_innovations, work.inflation);
   }
 }
 
-void Simulation::draw_district_shocks(const PathStreams& streams, PathWorkspace& work) const {
+void Simulation::district_shocks(std::size_t k, std::size_t count, PathWorkspace& work) const {
   const std::size_t n = districts_.size();
   for (std::size_t d = 0; d < n; ++d) {
     for (std::size_t t = 0; t < horizon_; ++t) {
-      RandomStream s = streams.stream(districts_[d].scope, Variable::district_shock, static_cast<std::uint32_t>(t + 1));
-      work.raw_shocks[d * horizon_ + t] = models::draw_shock(districts_[d].shocks, s);
+      work.raw_shocks[d * horizon_ + t] = work.draws[((2 + d) * horizon_ + t) * count + k];
     }
   }
   if (!cholesky_) {
@@ -84,17 +107,32 @@ void Simulation::draw_district_shocks(const PathStreams& streams, PathWorkspace&
   for (std::size_t d = 0; d < n; ++d) {
     for (std::size_t t = 0; t < horizon_; ++t) {
       double eps = 0.0;
-      for (std::size_t k = 0; k <= d; ++k) eps += cholesky_->at(d, k) * work.raw_shocks[k * horizon_ + t];
+      for (std::size_t j = 0; j <= d; ++j) eps += cholesky_->at(d, j) * work.raw_shocks[j * horizon_ + t];
       work.shocks[d * horizon_ + t] = eps;
     }
   }
 }
 
+void Simulation::simulate_paths(std::uint64_t seed, std::uint64_t first, std::size_t count, PathWorkspace& work,
+                                std::span<double> values) const {
+  if (count > work.capacity) throw std::invalid_argument("simulate_paths: more paths than the workspace holds");
+  const std::size_t cells = layout_.cell_count();
+  draw_innovations(seed, first, count, work);
+  for (std::size_t k = 0; k < count; ++k) {
+    national_paths(k, count, work);
+    district_shocks(k, count, work);
+    simulate_one(seed, first + k, work, values.subspan(k * cells, cells));
+  }
+}
+
 void Simulation::simulate_path(std::uint64_t seed, std::uint64_t path, PathWorkspace& work,
                                std::span<double> values) const {
+  simulate_paths(seed, path, 1, work, values);
+}
+
+void Simulation::simulate_one(std::uint64_t seed, std::uint64_t path, PathWorkspace& work,
+                              std::span<double> values) const {
   const PathStreams streams(seed, path);
-  draw_national(streams, work);
-  draw_district_shocks(streams, work);
   const double deviation_0 =
       national_growth_ ? national_growth_->initial() - national_growth_->spec().mean : 0.0;
   for (std::size_t d = 0; d < districts_.size(); ++d) {

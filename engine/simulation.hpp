@@ -30,8 +30,15 @@ struct DistrictModel {
   std::size_t births_series = 0, exits_series = 0, stock_series = 0;  ///< valid when firms
 };
 
-/// Per-thread scratch buffers for simulate_path(); allocate once per block, never per path.
+/// Paths simulate_paths() handles at once by default: the innovations of a batch are drawn stream by stream
+/// with the vectorised normal kernel, then each path is simulated from them.
+inline constexpr std::size_t kPathBatch = 128;
+
+/// Per-thread scratch buffers for simulate_paths(); allocate once per block, never per path.
 struct PathWorkspace {
+  std::size_t capacity = 0;                  ///< most paths per simulate_paths() call
+  std::vector<double> draws;                 ///< (2 + D) x H x capacity innovations of the current batch
+
   std::vector<double> national_innovations;  ///< H
   std::vector<double> national_deviation;    ///< H: n_t - m
   std::vector<double> inflation;             ///< H: pi_t
@@ -50,17 +57,32 @@ public:
 
   [[nodiscard]] const ResultLayout& layout() const noexcept { return layout_; }
   [[nodiscard]] const Scenario& scenario() const noexcept { return scenario_; }
-  [[nodiscard]] PathWorkspace make_workspace() const;
+  /// Scratch for up to `capacity` paths per simulate_paths() call. Precondition: capacity > 0.
+  [[nodiscard]] PathWorkspace make_workspace(std::size_t capacity = kPathBatch) const;
 
-  /// Simulates path `path` under `seed` and writes every cell value (layout().cell_count() doubles).
-  /// A pure function of (seed, path): the workspace only holds scratch. Throws std::overflow_error naming
-  /// the district, year and path when a GDP level stops being a finite number or expected firm births
-  /// exceed models::kMaxExpectedBirths (valid but extreme parameters over a long horizon).
+  /// Simulates paths first .. first + count - 1 under `seed` and writes every cell value of path first + k
+  /// to values[k * cell_count .. (k + 1) * cell_count). Each path's values are a pure function of
+  /// (seed, path): the batch it is simulated in and the workspace (scratch only) never matter. Throws
+  /// std::overflow_error naming the district, year and path when a GDP level stops being a finite number or
+  /// expected firm births exceed models::kMaxExpectedBirths (valid but extreme parameters over a long
+  /// horizon). Preconditions: count <= work.capacity, first + count <= kMaxPaths,
+  /// values.size() >= count * layout().cell_count().
+  void simulate_paths(std::uint64_t seed, std::uint64_t first, std::size_t count, PathWorkspace& work,
+                      std::span<double> values) const;
+
+  /// simulate_paths() for the one path `path` (layout().cell_count() values).
   void simulate_path(std::uint64_t seed, std::uint64_t path, PathWorkspace& work, std::span<double> values) const;
 
 private:
-  void draw_national(const PathStreams& streams, PathWorkspace& work) const;
-  void draw_district_shocks(const PathStreams& streams, PathWorkspace& work) const;
+  /// The innovations of paths first .. first + count - 1 into work.draws: series s (0 national growth,
+  /// 1 inflation, 2 + d district d), year t, path k at (s * H + t) * count + k.
+  void draw_innovations(std::uint64_t seed, std::uint64_t first, std::size_t count, PathWorkspace& work) const;
+  /// n_t - m and pi_t of batch path k.
+  void national_paths(std::size_t k, std::size_t count, PathWorkspace& work) const;
+  /// The correlated district innovations eps = L z of batch path k.
+  void district_shocks(std::size_t k, std::size_t count, PathWorkspace& work) const;
+  /// Growth, GDP and firms of one path from the innovations already in `work`.
+  void simulate_one(std::uint64_t seed, std::uint64_t path, PathWorkspace& work, std::span<double> values) const;
 
   Scenario scenario_;
   ResultLayout layout_;

@@ -1,6 +1,7 @@
 #include "models/shocks.hpp"
 
-#include <boost/random/normal_distribution.hpp>
+#include "engine/normal_variates.hpp"
+
 #include <boost/random/student_t_distribution.hpp>
 
 #include <cmath>
@@ -11,13 +12,25 @@ std::string_view to_string(ShockKind kind) noexcept {
   return kind == ShockKind::normal ? "normal" : "student_t";
 }
 
-double draw_shock(const ShockSpec& spec, RandomStream& stream) {
+void draw_shocks(const ShockSpec& spec, std::uint64_t seed, std::uint32_t first_path, std::uint32_t scope,
+                 Variable variable, std::uint32_t year, std::span<double> out) {
   if (spec.kind == ShockKind::normal) {
-    boost::random::normal_distribution<double> normal;
-    return normal(stream);
+    draw_normals(seed, first_path, scope, variable, year, out);
+    return;
   }
-  boost::random::student_t_distribution<double> student(spec.dof);
-  return student(stream) * std::sqrt((spec.dof - 2.0) / spec.dof);
+  const double scale = std::sqrt((spec.dof - 2.0) / spec.dof);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    RandomStream stream = PathStreams(seed, first_path + i).stream(scope, variable, year);
+    boost::random::student_t_distribution<double> student(spec.dof);
+    out[i] = student(stream) * scale;
+  }
+}
+
+double draw_shock(const ShockSpec& spec, std::uint64_t seed, std::uint32_t path, std::uint32_t scope,
+                  Variable variable, std::uint32_t year) {
+  double value = 0.0;
+  draw_shocks(spec, seed, path, scope, variable, year, std::span<double>(&value, 1));
+  return value;
 }
 
 }  // namespace districtcast::models

@@ -111,10 +111,9 @@ TEST(Ar1Process, MeanAndVarianceMatchClosedForm) {
   std::vector<double> x(kH);
   const ShockSpec normal;
   for (std::size_t p = 0; p < kPaths; ++p) {
-    const PathStreams streams(31337, p);
     for (std::size_t t = 0; t < kH; ++t) {
-      RandomStream stream = streams.stream(kNationalScope, Variable::national_growth, static_cast<std::uint32_t>(t + 1));
-      eta[t] = draw_shock(normal, stream);
+      eta[t] = draw_shock(normal, 31337, static_cast<std::uint32_t>(p), kNationalScope, Variable::national_growth,
+                          static_cast<std::uint32_t>(t + 1));
     }
     process.simulate(eta, x);
     for (std::size_t i = 0; i < years.size(); ++i) at[i].push_back(x[years[i] - 1]);

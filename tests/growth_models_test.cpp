@@ -197,10 +197,9 @@ TEST(Ar1Growth, MeanAndVarianceMatchClosedForm) {
   const std::vector<double> dev(kH, 0.0);
   std::vector<double> g(kH);
   for (std::size_t p = 0; p < kPaths; ++p) {
-    const PathStreams streams(8675309, p);
     for (std::size_t t = 0; t < kH; ++t) {
-      RandomStream s = streams.stream(scope, Variable::district_shock, static_cast<std::uint32_t>(t + 1));
-      eps[t] = draw_shock(spec.shocks, s);
+      eps[t] = draw_shock(spec.shocks, 8675309, static_cast<std::uint32_t>(p), scope, Variable::district_shock,
+                          static_cast<std::uint32_t>(t + 1));
     }
     model->simulate(GrowthInputs{eps, dev, 0.0}, g);
     for (std::size_t i = 0; i < years.size(); ++i) at[i].push_back(g[years[i] - 1]);

@@ -13,6 +13,7 @@
 #include <map>
 #include <numeric>
 #include <random>
+#include <span>
 #include <stdexcept>
 #include <vector>
 
@@ -274,6 +275,57 @@ TEST(QuantileSketch, ZeroThresholdZeroKeepsSubnormalsAndExactZero) {
   // Exact zeros are reported exactly (bound max(alpha * 0, 0) = 0).
   EXPECT_EQ(s.quantile(0.4), 0.0);  // rank floor(0.4 * 5) = 2 -> a zero
   EXPECT_EQ(s.buckets().size(), 5U);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Batch insertion
+
+TEST(QuantileSketch, AddBatchCountsExactlyWhatAddCounts) {
+  // Both regimes (linear buckets near zero, log buckets), both signs, the zero bucket, bucket edges, the
+  // extremes of double, several accuracies, and batches cut at odd sizes across the 256-value chunks.
+  std::mt19937_64 rng(99);
+  std::normal_distribution<double> growth(0.05, 0.03);
+  std::vector<double> mixed;
+  for (int i = 0; i < 3000; ++i) mixed.push_back(growth(rng));
+  for (const double x : lognormal_data(5, 8.0, 0.4, 3000)) mixed.push_back(x);
+  for (int k = -3; k <= 3; ++k) {
+    for (const double edge : {1e-5, 3e-5, 1e-2, 0.0100001, 1.0, 2.0}) {
+      mixed.push_back(std::nextafter(edge, 0.0) * (k < 0 ? -1.0 : 1.0));
+      mixed.push_back(edge * (k < 0 ? -1.0 : 1.0));
+      mixed.push_back(std::nextafter(edge, 10.0) * (k < 0 ? -1.0 : 1.0));
+    }
+  }
+  for (const double x : {0.0, -0.0, 9.99e-6, -9.99e-6, 1e-300, std::numeric_limits<double>::max(),
+                         -std::numeric_limits<double>::max(), 1e300, 1e-200}) {
+    mixed.push_back(x);
+  }
+  std::shuffle(mixed.begin(), mixed.end(), rng);
+  for (const SketchAccuracy acc : {SketchAccuracy{}, SketchAccuracy{1e-2, 1e-3}, SketchAccuracy{1e-2, 1e-300},
+                                   SketchAccuracy{1e-2, 0.0}}) {
+    SCOPED_TRACE(acc.zero_threshold);
+    const QuantileSketch one_by_one = build(mixed, acc);
+    QuantileSketch batched(acc);
+    std::size_t at = 0;
+    for (const std::size_t size : {1u, 255u, 256u, 257u, 1000u, 7u}) {
+      const std::size_t n = std::min(size, mixed.size() - at);
+      batched.add_batch(std::span<const double>(mixed).subspan(at, n));
+      at += n;
+    }
+    batched.add_batch(std::span<const double>(mixed).subspan(at));
+    expect_identical(one_by_one, batched);
+  }
+}
+
+TEST(QuantileSketch, AddBatchRejectsNonFiniteValuesWithoutChangingTheSketch) {
+  QuantileSketch s;
+  s.add(2.0);
+  for (const double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+                           -std::numeric_limits<double>::infinity()}) {
+    const std::vector<double> values = {1.0, 3.0, bad, 4.0};
+    EXPECT_THROW(s.add_batch(values), std::invalid_argument);
+    EXPECT_EQ(s.count(), 1U);
+    EXPECT_EQ(s.buckets().size(), 1U);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -25,10 +25,7 @@ using Moments = districtcast::testing::SampleMoments;
 /// `scope` so that different tests use disjoint streams.
 std::vector<double> draws(const ShockSpec& spec, std::uint32_t scope, std::uint64_t seed = 4711) {
   std::vector<double> x(kSamples);
-  for (std::size_t p = 0; p < kSamples; ++p) {
-    RandomStream s = PathStreams(seed, p).stream(scope, Variable::district_shock, 1);
-    x[p] = draw_shock(spec, s);
-  }
+  draw_shocks(spec, seed, 0, scope, Variable::district_shock, 1, x);
   return x;
 }
 
@@ -61,14 +58,21 @@ TEST(Shocks, DefaultSpecIsNormal) {
   EXPECT_GT(spec.dof, 2.0);
 }
 
-TEST(Shocks, DrawIsPureFunctionOfStreamState) {
+TEST(Shocks, DrawIsPureFunctionOfPathNotOfBatch) {
+  // A path's innovation is the same whether drawn alone or at any position of any batch.
   for (const ShockSpec& spec : {ShockSpec{}, student(3.0), student(30.0)}) {
-    RandomStream a = PathStreams(1, 5).stream(kNationalScope, Variable::national_growth, 2);
-    RandomStream b = PathStreams(1, 5).stream(kNationalScope, Variable::national_growth, 2);
-    for (int i = 0; i < 50; ++i) ASSERT_EQ(draw_shock(spec, a), draw_shock(spec, b)) << "draw " << i;
-    RandomStream other = PathStreams(1, 6).stream(kNationalScope, Variable::national_growth, 2);
-    RandomStream again = PathStreams(1, 5).stream(kNationalScope, Variable::national_growth, 2);
-    EXPECT_NE(draw_shock(spec, other), draw_shock(spec, again));
+    std::vector<double> batch(300);
+    draw_shocks(spec, 1, 1000, kNationalScope, Variable::national_growth, 2, batch);
+    std::vector<double> shifted(77);
+    draw_shocks(spec, 1, 1100, kNationalScope, Variable::national_growth, 2, shifted);
+    for (std::uint32_t i = 0; i < batch.size(); ++i) {
+      ASSERT_EQ(batch[i], draw_shock(spec, 1, 1000 + i, kNationalScope, Variable::national_growth, 2)) << i;
+    }
+    for (std::size_t i = 0; i < shifted.size(); ++i) ASSERT_EQ(shifted[i], batch[100 + i]) << i;
+    EXPECT_NE(draw_shock(spec, 1, 5, kNationalScope, Variable::national_growth, 2),
+              draw_shock(spec, 1, 6, kNationalScope, Variable::national_growth, 2));
+    EXPECT_NE(draw_shock(spec, 1, 5, kNationalScope, Variable::national_growth, 2),
+              draw_shock(spec, 1, 5, kNationalScope, Variable::national_growth, 3));
   }
 }
 

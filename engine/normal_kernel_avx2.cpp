@@ -1,0 +1,5 @@
+// The avx2 build of the normal kernel (see normal_kernel.inc and engine/CMakeLists.txt for its flags).
+#include "engine/normal_kernel.hpp"
+
+#define DISTRICTCAST_NORMAL_KERNEL normal_kernel_avx2
+#include "engine/normal_kernel.inc"

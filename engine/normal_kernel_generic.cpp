@@ -1,0 +1,6 @@
+// The generic build of the normal kernel (see normal_kernel.inc and engine/CMakeLists.txt for its flags).
+#include "engine/normal_kernel.hpp"
+
+#define DISTRICTCAST_NORMAL_KERNEL normal_kernel_generic
+#define DISTRICTCAST_NORMAL_QUANTILE normal_quantile_generic
+#include "engine/normal_kernel.inc"
