@@ -3,6 +3,7 @@
 #include "engine/result_writers.hpp"
 #include "engine/scenario_json.hpp"
 #include "engine/sha256.hpp"
+#include "engine/normal_variates.hpp"
 #include "engine/version.hpp"
 
 #include <fmt/format.h>
@@ -42,6 +43,7 @@ void write_manifest(const std::filesystem::path& dir, const Scenario& scenario, 
   doc["seed"] = scenario.seed;
   doc["paths"] = scenario.paths;
   doc["threads"] = facts.threads;
+  doc["simd_kernel"] = std::string(to_string(active_kernel()));
   doc["block_size"] = facts.block_size;
   doc["started_at"] = iso8601_utc(facts.started_at);
   doc["finished_at"] = iso8601_utc(facts.finished_at);

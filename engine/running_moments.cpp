@@ -17,19 +17,47 @@ void RunningMoments::add(double x) noexcept {
 
 void RunningMoments::add_batch(std::span<const double> values) noexcept {
   if (values.empty()) return;
-  RunningMoments batch;
+  // Sums in kLanes interleaved partial sums (lane j takes values j, j + kLanes, ...), combined in lane order:
+  // a fixed order, so the same batch always gives the same bits, and independent chains the compiler can
+  // keep in vector registers instead of one dependent add per value.
+  constexpr std::size_t kLanes = 8;
+  const std::size_t n = values.size();
+  const std::size_t whole = n - n % kLanes;
+  double sums[kLanes] = {};
+  double lows[kLanes];
+  double highs[kLanes];
+  for (std::size_t j = 0; j < kLanes; ++j) lows[j] = highs[j] = values[0];
+  for (std::size_t i = 0; i < whole; i += kLanes) {
+    for (std::size_t j = 0; j < kLanes; ++j) {
+      const double x = values[i + j];
+      sums[j] += x;
+      lows[j] = x < lows[j] ? x : lows[j];
+      highs[j] = x > highs[j] ? x : highs[j];
+    }
+  }
   double sum = 0.0;
   double low = values[0];
   double high = values[0];
-  for (const double x : values) {
-    sum += x;
-    low = std::min(low, x);
-    high = std::max(high, x);
+  for (std::size_t j = 0; j < kLanes; ++j) {
+    sum += sums[j];
+    low = std::min(low, lows[j]);
+    high = std::max(high, highs[j]);
   }
-  const double mean = sum / static_cast<double>(values.size());
+  for (std::size_t i = whole; i < n; ++i) {
+    sum += values[i];
+    low = std::min(low, values[i]);
+    high = std::max(high, values[i]);
+  }
+  const double mean = sum / static_cast<double>(n);
+  double squares[kLanes] = {};
+  for (std::size_t i = 0; i < whole; i += kLanes) {
+    for (std::size_t j = 0; j < kLanes; ++j) squares[j] += (values[i + j] - mean) * (values[i + j] - mean);
+  }
   double m2 = 0.0;
-  for (const double x : values) m2 += (x - mean) * (x - mean);
-  batch.count_ = values.size();
+  for (std::size_t j = 0; j < kLanes; ++j) m2 += squares[j];
+  for (std::size_t i = whole; i < n; ++i) m2 += (values[i] - mean) * (values[i] - mean);
+  RunningMoments batch;
+  batch.count_ = n;
   batch.mean_ = mean;
   batch.m2_ = m2;
   batch.min_ = low;

@@ -2,6 +2,7 @@
 /// across thread counts, output locations, overwrite rules and Ctrl-C.
 
 #include "tests/test_support.hpp"
+#include "engine/normal_variates.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <regex>
 #include <set>
@@ -177,6 +179,31 @@ TEST(CliRun, ResultFilesAreByteIdenticalForThreads1238) {
     }
     const auto manifest = nlohmann::json::parse(testing::read_file(out / "manifest.json"));
     EXPECT_EQ(manifest["threads"], std::stoi(threads));
+  }
+}
+
+TEST(CliRun, ResultFilesAreByteIdenticalForEverySimdKernel) {
+  // DISTRICTCAST_SIMD picks the normal kernel (generic, avx2, avx512 where the CPU has it); results must not
+  // depend on it, and the manifest names the kernel used.
+  const testing::TempDir tmp;
+  std::map<std::string, std::string> reference;
+  for (const SimdKernel kernel : supported_kernels()) {
+    const std::string name(to_string(kernel));
+    const fs::path out = tmp.path() / name;
+    ::setenv("DISTRICTCAST_SIMD", name.c_str(), 1);
+    const auto r = run_cli({"run", source_path("scenarios/tech_boom.yaml").string(), "--paths", "3000", "--out",
+                            out.string(), "--quiet"});
+    ::unsetenv("DISTRICTCAST_SIMD");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const char* file : {"summary.csv", "histograms.csv", "thresholds.csv", "first_crossing.csv", "summary.json"}) {
+      const std::string text = testing::read_file(out / file);
+      if (reference.count(file) == 0) {
+        reference[file] = text;
+      } else {
+        EXPECT_EQ(text, reference[file]) << file << " differs with the " << name << " kernel";
+      }
+    }
+    EXPECT_EQ(nlohmann::json::parse(testing::read_file(out / "manifest.json"))["simd_kernel"], name);
   }
 }
 
