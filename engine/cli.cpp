@@ -50,7 +50,9 @@ constexpr Subcommand kSubcommands[] = {
 
 constexpr const char* kExitCodes =
     "Exit codes: 0 success, 1 runtime failure, 2 usage error or invalid input (nothing written),\n"
-    "            130 interrupted (nothing written).\n";
+    "            130 interrupted (nothing written).\n"
+    "Environment: DISTRICTCAST_SIMD=generic|avx2|avx512 forces a build of the normal-variate kernel\n"
+    "            (default: the widest this CPU runs; results are identical for all).\n";
 
 void print_top_help() {
   fmt::print(

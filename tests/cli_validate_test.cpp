@@ -260,7 +260,7 @@ TEST(CliUsage, Version) {
 TEST(CliUsage, TopLevelHelpListsTheCommands) {
   const CommandResult r = run_cli({"--help"});
   EXPECT_EQ(r.exit_code, 0) << describe(r);
-  for (const char* word : {"run", "validate", "--help", "--version", "Exit codes"}) {
+  for (const char* word : {"run", "validate", "--help", "--version", "Exit codes", "DISTRICTCAST_SIMD"}) {
     EXPECT_TRUE(contains(r.out, word)) << word << "\n" << describe(r);
   }
 }
