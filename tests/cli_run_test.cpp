@@ -161,6 +161,18 @@ INSTANTIATE_TEST_SUITE_P(Cli, ShippedScenario,
                          ::testing::Values("trillion_club.yaml", "tech_boom.yaml", "headwinds.yaml"),
                          [](const auto& test) { return test.param.substr(0, test.param.find('.')); });
 
+/// Compares the result files of run directory `out` with the first run's (stored in `reference` on first use).
+void expect_same_result_files(std::map<std::string, std::string>& reference, const fs::path& out,
+                              const std::string& variant) {
+  for (const char* name : {"summary.csv", "histograms.csv", "thresholds.csv", "first_crossing.csv", "summary.json"}) {
+    const std::string text = testing::read_file(out / name);
+    const auto [it, first] = reference.emplace(name, text);
+    if (!first) {
+      EXPECT_EQ(text, it->second) << name << " differs with " << variant;
+    }
+  }
+}
+
 TEST(CliRun, ResultFilesAreByteIdenticalForThreads1238) {
   const testing::TempDir tmp;
   std::map<std::string, std::string> reference;
@@ -169,14 +181,7 @@ TEST(CliRun, ResultFilesAreByteIdenticalForThreads1238) {
     const auto r = run_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "5000",
                             "--threads", threads, "--out", out.string(), "--quiet"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const char* name : {"summary.csv", "histograms.csv", "thresholds.csv", "first_crossing.csv", "summary.json"}) {
-      const std::string text = testing::read_file(out / name);
-      if (reference.count(name) == 0) {
-        reference[name] = text;
-      } else {
-        EXPECT_EQ(text, reference[name]) << name << " differs with --threads " << threads;
-      }
-    }
+    expect_same_result_files(reference, out, std::string("--threads ") + threads);
     const auto manifest = nlohmann::json::parse(testing::read_file(out / "manifest.json"));
     EXPECT_EQ(manifest["threads"], std::stoi(threads));
   }
@@ -195,14 +200,7 @@ TEST(CliRun, ResultFilesAreByteIdenticalForEverySimdKernel) {
                             out.string(), "--quiet"});
     ::unsetenv("DISTRICTCAST_SIMD");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const char* file : {"summary.csv", "histograms.csv", "thresholds.csv", "first_crossing.csv", "summary.json"}) {
-      const std::string text = testing::read_file(out / file);
-      if (reference.count(file) == 0) {
-        reference[file] = text;
-      } else {
-        EXPECT_EQ(text, reference[file]) << file << " differs with the " << name << " kernel";
-      }
-    }
+    expect_same_result_files(reference, out, "the " + name + " kernel");
     EXPECT_EQ(nlohmann::json::parse(testing::read_file(out / "manifest.json"))["simd_kernel"], name);
   }
 }
