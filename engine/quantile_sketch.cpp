@@ -25,12 +25,18 @@ namespace {
 
 /// A cheap, monotone stand-in for log2: for m = 2^e * (1 + f), f in [0, 1), returns e + f (exact at
 /// powers of two, linear in m within each octave). Subnormals are scaled into the normal range first.
+/// approx_log2 of a normal (or zero) m, without branches so that loops over it vectorise: the exponent
+/// field converted to double by the 2^52 trick, plus the fraction.
+inline double approx_log2_normal(double m) noexcept {
+  const auto bits = std::bit_cast<std::uint64_t>(m);
+  const double exponent = (std::bit_cast<double>(((bits >> 52) & 0x7FF) | 0x4330000000000000ull) - 0x1p52) - 1023.0;
+  const double fraction = std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull) - 1.0;
+  return exponent + fraction;
+}
+
 double approx_log2(double m) noexcept {
   if (m < std::numeric_limits<double>::min()) return approx_log2(m * 0x1p64) - 64.0;
-  const auto bits = std::bit_cast<std::uint64_t>(m);
-  const auto exponent = static_cast<std::int64_t>((bits >> 52) & 0x7FF) - 1023;
-  const double fraction = std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull) - 1.0;
-  return static_cast<double>(exponent) + fraction;
+  return approx_log2_normal(m);
 }
 
 /// Inverse of approx_log2: 2^floor(y) * (1 + y - floor(y)).
@@ -39,30 +45,27 @@ double approx_exp2(double y) noexcept {
   return std::ldexp(1.0 + (y - e), static_cast<int>(e));
 }
 
-/// The constants of QuantileSketch::index_of() for bucket_indices().
-struct IndexParams {
-  double z, two_z, linear, last_linear, first_log, per_octave, log_start;
-  bool has_linear;
-};
+/// The bucket index of magnitude m >= zero_threshold (log2_m = approx_log2(m)), without branches: both
+/// regimes are computed and one is selected; ceil and the int conversion go through an int32 truncation
+/// (|log2_m c| < 2^29 by the constructor's check, also for m = 0 in add_batch's zero lanes), and the linear
+/// quotient is capped at K before its conversion.
+inline std::int32_t bucket_index(double m, double log2_m, const detail::SketchIndexParams& p) noexcept {
+  const double lin = static_cast<double>(static_cast<std::int32_t>(std::min((m - p.z) / p.two_z, p.linear)));
+  const double y = log2_m * p.per_octave;
+  const double truncated = static_cast<double>(static_cast<std::int32_t>(y));
+  double log_index = truncated < y ? truncated + 1.0 : truncated;
+  log_index = p.has_linear && log_index < p.first_log ? p.first_log : log_index;
+  const double chosen =
+      m < p.log_start ? (lin < p.last_linear ? lin : p.last_linear) : log_index - p.first_log + p.linear;
+  return static_cast<std::int32_t>(chosen);
+}
 
-/// index[i] = QuantileSketch::index_of(|x[i]|) for |x[i]| >= z >= DBL_MIN, computed without branches (both
-/// regimes, one selected; ceil and the int conversion via an int32 truncation: |approx_log2(m) c| < 2^29 by
-/// the constructor's check, also for m = 0 in the zero lanes, and the linear quotient is capped at K before
-/// its conversion).
-void bucket_indices(const double* x, std::size_t n, const IndexParams& p, std::int32_t* index) {
+/// index[i] = bucket_index(|x[i]|) for i < n, a vectorisable loop. Precondition: zero_threshold >= DBL_MIN
+/// (so every |x[i]| that reaches a store is normal).
+void bucket_indices(const double* x, std::size_t n, const detail::SketchIndexParams& p, std::int32_t* index) {
   for (std::size_t i = 0; i < n; ++i) {
     const double m = std::fabs(x[i]);
-    const double lin = static_cast<double>(static_cast<std::int32_t>(std::min((m - p.z) / p.two_z, p.linear)));
-    const auto bits = std::bit_cast<std::uint64_t>(m);
-    const double exponent = (std::bit_cast<double>(((bits >> 52) & 0x7FF) | 0x4330000000000000ull) - 0x1p52) - 1023.0;
-    const double fraction = std::bit_cast<double>((bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull) - 1.0;
-    const double y = (exponent + fraction) * p.per_octave;
-    const double truncated = static_cast<double>(static_cast<std::int32_t>(y));
-    double log_index = truncated < y ? truncated + 1.0 : truncated;
-    log_index = p.has_linear && log_index < p.first_log ? p.first_log : log_index;
-    const double chosen =
-        m < p.log_start ? (lin < p.last_linear ? lin : p.last_linear) : log_index - p.first_log + p.linear;
-    index[i] = static_cast<std::int32_t>(chosen);
+    index[i] = bucket_index(m, approx_log2_normal(m), p);
   }
 }
 
@@ -100,17 +103,21 @@ QuantileSketch::QuantileSketch(SketchAccuracy accuracy) : accuracy_(accuracy), g
   }
 }
 
+QuantileSketch::IndexParams QuantileSketch::index_params() const noexcept {
+  const double z = accuracy_.zero_threshold;
+  return IndexParams{z,
+                     2.0 * z,
+                     static_cast<double>(linear_buckets_),
+                     static_cast<double>(linear_buckets_ - 1),
+                     static_cast<double>(first_log_index_),
+                     per_octave_,
+                     log_start_,
+                     linear_buckets_ > 0};
+}
+
 std::int32_t QuantileSketch::index_of(double magnitude) const noexcept {
   // magnitude is finite and >= zero_threshold here.
-  if (magnitude < log_start_) {
-    const auto k = static_cast<std::int32_t>((magnitude - accuracy_.zero_threshold) / (2.0 * accuracy_.zero_threshold));
-    return std::min(k, linear_buckets_ - 1);
-  }
-  // By the constructor check the log index fits in int32; the clamp only guards against misuse.
-  const double idx = std::ceil(approx_log2(magnitude) * per_octave_);
-  const double log_index = linear_buckets_ > 0 ? std::max(idx, static_cast<double>(first_log_index_)) : idx;
-  return static_cast<std::int32_t>(
-      std::clamp(log_index - first_log_index_ + linear_buckets_, -kMaxAbsIndex, kMaxAbsIndex));
+  return bucket_index(magnitude, approx_log2(magnitude), index_params());
 }
 
 double QuantileSketch::log_bucket_bound(std::int32_t i) const noexcept {
@@ -214,14 +221,7 @@ void QuantileSketch::add_batch(std::span<const double> values) {
     for (const double x : values) add(x);
     return;
   }
-  const IndexParams params{z,
-                           2.0 * z,
-                           static_cast<double>(linear_buckets_),
-                           static_cast<double>(linear_buckets_ - 1),
-                           static_cast<double>(first_log_index_),
-                           per_octave_,
-                           log_start_,
-                           linear_buckets_ > 0};
+  const IndexParams params = index_params();
   constexpr std::size_t kChunk = 256;
   std::int32_t index[kChunk];
   for (std::size_t base = 0; base < values.size(); base += kChunk) {

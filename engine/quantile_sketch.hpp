@@ -25,6 +25,14 @@ struct SketchBucket {
   std::uint64_t count;    ///< number of observations in the bucket
 };
 
+namespace detail {
+/// The constants of QuantileSketch's bucket index (internal: shared by its scalar and batch index code).
+struct SketchIndexParams {
+  double z, two_z, linear, last_linear, first_log, per_octave, log_start;
+  bool has_linear;
+};
+}  // namespace detail
+
 /// Quantile sketch with a guaranteed error bound and memory independent of the number of observations.
 ///
 /// Magnitudes m = |x| map to buckets in two regimes (z = zero_threshold, alpha = relative accuracy):
@@ -85,6 +93,8 @@ private:
     /// Grows the range (geometrically, with slack) so that indices lo..hi (inclusive) are addressable.
     void extend(std::int32_t lo, std::int32_t hi);
   };
+  using IndexParams = detail::SketchIndexParams;
+  [[nodiscard]] IndexParams index_params() const noexcept;
   [[nodiscard]] std::int32_t index_of(double magnitude) const noexcept;
   [[nodiscard]] double representative(std::int32_t index) const noexcept;
   /// B(i) = approx_exp2(i / c): log bucket i holds (B(i-1), B(i)].

@@ -51,7 +51,6 @@ PathWorkspace Simulation::make_workspace(std::size_t capacity) const {
   work.national_innovations.resize(horizon_);
   work.national_deviation.assign(horizon_, 0.0);
   work.inflation.assign(horizon_, 0.0);
-  work.raw_shocks.resize(cells);
   work.shocks.resize(cells);
   work.cohorts.resize(horizon_ + 1);
   return work;
@@ -60,54 +59,54 @@ PathWorkspace Simulation::make_workspace(std::size_t capacity) const {
 void Simulation::draw_innovations(std::uint64_t seed, std::uint64_t first, std::size_t count,
                                   PathWorkspace& work) const {
   const auto first_path = static_cast<std::uint32_t>(first);
+  work.batch = count;
   const auto series = [&](std::size_t s, std::size_t t) {
-    return std::span<double>(work.draws).subspan((s * horizon_ + t) * count, count);
+    return std::span<double>(work.draws).subspan(draw_index(work, s, t, 0), count);
   };
   for (std::size_t t = 0; t < horizon_; ++t) {
     const auto year = static_cast<std::uint32_t>(t + 1);
     if (national_growth_) {
       models::draw_shocks(national_growth_->spec().shocks, seed, first_path, kNationalScope, Variable::national_growth,
-                          year, series(0, t));
+                          year, series(kNationalSeries, t));
     }
     if (inflation_) {
       models::draw_shocks(inflation_->spec().shocks, seed, first_path, kNationalScope, Variable::inflation, year,
-                          series(1, t));
+                          series(kInflationSeries, t));
     }
     for (std::size_t d = 0; d < districts_.size(); ++d) {
       models::draw_shocks(districts_[d].shocks, seed, first_path, districts_[d].scope, Variable::district_shock, year,
-                          series(2 + d, t));
+                          series(kFirstDistrictSeries + d, t));
     }
   }
 }
 
-void Simulation::national_paths(std::size_t k, std::size_t count, PathWorkspace& work) const {
-  const auto draw = [&](std::size_t s, std::size_t t) { return work.draws[(s * horizon_ + t) * count + k]; };
+void Simulation::national_paths(std::size_t k, PathWorkspace& work) const {
+  const auto gather = [&](std::size_t series) {
+    for (std::size_t t = 0; t < horizon_; ++t) work.national_innovations[t] = work.draws[draw_index(work, series, t, k)];
+  };
   if (national_growth_) {
-    for (std::size_t t = 0; t < horizon_; ++t) work.national_innovations[t] = draw(0, t);
+    gather(kNationalSeries);
     national_growth_->simulate(work.national_innovations, work.national_deviation);
     for (double& n : work.national_deviation) n -= national_growth_->spec().mean;
   }
   if (inflation_) {
-    for (std::size_t t = 0; t < horizon_; ++t) work.national_innovations[t] = draw(1, t);
+    gather(kInflationSeries);
     inflation_->simulate(work.national_innovations, work.inflation);
   }
 }
 
-void Simulation::district_shocks(std::size_t k, std::size_t count, PathWorkspace& work) const {
+void Simulation::district_shocks(std::size_t k, PathWorkspace& work) const {
   const std::size_t n = districts_.size();
-  for (std::size_t d = 0; d < n; ++d) {
-    for (std::size_t t = 0; t < horizon_; ++t) {
-      work.raw_shocks[d * horizon_ + t] = work.draws[((2 + d) * horizon_ + t) * count + k];
-    }
-  }
+  const double* z = work.draws.data() + draw_index(work, kFirstDistrictSeries, 0, k);  // z(d, t) = z[(d H + t) batch]
+  const std::size_t stride = work.batch;
   if (!cholesky_) {
-    std::copy(work.raw_shocks.begin(), work.raw_shocks.end(), work.shocks.begin());
+    for (std::size_t i = 0; i < n * horizon_; ++i) work.shocks[i] = z[i * stride];
     return;
   }
   for (std::size_t d = 0; d < n; ++d) {
     for (std::size_t t = 0; t < horizon_; ++t) {
       double eps = 0.0;
-      for (std::size_t j = 0; j <= d; ++j) eps += cholesky_->at(d, j) * work.raw_shocks[j * horizon_ + t];
+      for (std::size_t j = 0; j <= d; ++j) eps += cholesky_->at(d, j) * z[(j * horizon_ + t) * stride];
       work.shocks[d * horizon_ + t] = eps;
     }
   }
@@ -119,8 +118,8 @@ void Simulation::simulate_paths(std::uint64_t seed, std::uint64_t first, std::si
   const std::size_t cells = layout_.cell_count();
   draw_innovations(seed, first, count, work);
   for (std::size_t k = 0; k < count; ++k) {
-    national_paths(k, count, work);
-    district_shocks(k, count, work);
+    national_paths(k, work);
+    district_shocks(k, work);
     simulate_one(seed, first + k, work, values.subspan(k * cells, cells));
   }
 }

@@ -38,11 +38,11 @@ inline constexpr std::size_t kPathBatch = 128;
 struct PathWorkspace {
   std::size_t capacity = 0;                  ///< most paths per simulate_paths() call
   std::vector<double> draws;                 ///< (2 + D) x H x capacity innovations of the current batch
+  std::size_t batch = 0;                     ///< paths in the current batch (stride of `draws`)
 
   std::vector<double> national_innovations;  ///< H
   std::vector<double> national_deviation;    ///< H: n_t - m
   std::vector<double> inflation;             ///< H: pi_t
-  std::vector<double> raw_shocks;            ///< D x H: z (independent, unit variance)
   std::vector<double> shocks;                ///< D x H: eps = L z
   std::vector<std::uint64_t> cohorts;        ///< H + 1
 };
@@ -74,13 +74,19 @@ public:
   void simulate_path(std::uint64_t seed, std::uint64_t path, PathWorkspace& work, std::span<double> values) const;
 
 private:
-  /// The innovations of paths first .. first + count - 1 into work.draws: series s (0 national growth,
-  /// 1 inflation, 2 + d district d), year t, path k at (s * H + t) * count + k.
+  /// Series of work.draws: national growth, inflation, then district d at kFirstDistrictSeries + d.
+  static constexpr std::size_t kNationalSeries = 0, kInflationSeries = 1, kFirstDistrictSeries = 2;
+  /// Position in work.draws of the innovation of `series` in year index t (0-based) for batch path k.
+  [[nodiscard]] std::size_t draw_index(const PathWorkspace& work, std::size_t series, std::size_t t,
+                                       std::size_t k) const noexcept {
+    return (series * horizon_ + t) * work.batch + k;
+  }
+  /// The innovations of paths first .. first + count - 1 into work.draws (sets work.batch = count).
   void draw_innovations(std::uint64_t seed, std::uint64_t first, std::size_t count, PathWorkspace& work) const;
   /// n_t - m and pi_t of batch path k.
-  void national_paths(std::size_t k, std::size_t count, PathWorkspace& work) const;
+  void national_paths(std::size_t k, PathWorkspace& work) const;
   /// The correlated district innovations eps = L z of batch path k.
-  void district_shocks(std::size_t k, std::size_t count, PathWorkspace& work) const;
+  void district_shocks(std::size_t k, PathWorkspace& work) const;
   /// Growth, GDP and firms of one path from the innovations already in `work`.
   void simulate_one(std::uint64_t seed, std::uint64_t path, PathWorkspace& work, std::span<double> values) const;
 
