@@ -1,5 +1,6 @@
 #include "engine/accumulator.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace districtcast {
@@ -14,7 +15,17 @@ Accumulator::Accumulator(const ResultLayout& layout, SketchAccuracy accuracy, Sk
       sketches_(sketches == Sketches::owned ? make_sketch_set(layout, accuracy) : SketchSet{}),
       above_(layout.threshold_series().size() * layout.horizon(), 0),
       reached_by_(layout.threshold_series().size() * layout.horizon(), 0),
-      first_(layout.threshold_series().size() * (layout.horizon() + 2), 0) {}
+      first_(layout.threshold_series().size() * (layout.horizon() + 2), 0),
+      ahead_(layout.overtaking_series().size() * layout.horizon(), 0),
+      ahead_by_(layout.overtaking_series().size() * layout.horizon(), 0),
+      club_scratch_(layout.horizon(), 0) {
+  std::size_t size = 0;
+  for (const ClubSeries& club : layout.clubs()) {
+    club_offset_.push_back(size);
+    size += layout.horizon() * (club.count + 1);
+  }
+  club_.assign(size, 0);
+}
 
 void Accumulator::add_path(std::span<const double> values, SketchSet* external) { add_paths(values, 1, external); }
 
@@ -30,28 +41,53 @@ void Accumulator::add_paths(std::span<const double> values, std::size_t paths, S
     moments_[c].add_batch(column);
     sketches[c].add_batch(column);
   }
-  for (std::size_t p = 0; p < paths; ++p) count_thresholds(values.subspan(p * cells, cells));
+  for (std::size_t p = 0; p < paths; ++p) {
+    count_thresholds(values.subspan(p * cells, cells));
+    count_overtaking(values.subspan(p * cells, cells));
+  }
   paths_ += paths;
 }
 
 void Accumulator::count_thresholds(std::span<const double> values) {
   const std::size_t horizon = layout_->horizon();
   const auto& thresholds = layout_->threshold_series();
-  for (std::size_t i = 0; i < thresholds.size(); ++i) {
-    const ThresholdSeries& ts = thresholds[i];
-    bool reached = ts.reached_at_base;
-    std::size_t first = reached ? 0 : horizon + 1;
-    for (std::size_t t = 1; t <= horizon; ++t) {
-      if (values[layout_->cell(ts.series, t)] >= ts.value) {
-        ++above_[i * horizon + t - 1];
-        if (!reached) {
-          reached = true;
-          first = t;
+  const auto& clubs = layout_->clubs();
+  for (std::size_t c = 0; c < clubs.size(); ++c) {
+    std::fill(club_scratch_.begin(), club_scratch_.end(), 0);
+    for (std::size_t i = clubs[c].first; i < clubs[c].first + clubs[c].count; ++i) {
+      const ThresholdSeries& ts = thresholds[i];
+      bool reached = ts.reached_at_base;
+      std::size_t first = reached ? 0 : horizon + 1;
+      for (std::size_t t = 1; t <= horizon; ++t) {
+        if (values[layout_->cell(ts.series, t)] >= ts.value) {
+          ++above_[i * horizon + t - 1];
+          ++club_scratch_[t - 1];
+          if (!reached) {
+            reached = true;
+            first = t;
+          }
         }
+        if (reached) ++reached_by_[i * horizon + t - 1];
       }
-      if (reached) ++reached_by_[i * horizon + t - 1];
+      ++first_[i * (horizon + 2) + first];
     }
-    ++first_[i * (horizon + 2) + first];
+    for (std::size_t t = 1; t <= horizon; ++t) {
+      ++club_[club_offset_[c] + (t - 1) * (clubs[c].count + 1) + club_scratch_[t - 1]];
+    }
+  }
+}
+
+void Accumulator::count_overtaking(std::span<const double> values) {
+  const std::size_t horizon = layout_->horizon();
+  const auto& pairs = layout_->overtaking_series();
+  for (std::size_t p = 0; p < pairs.size(); ++p) {
+    bool ever = pairs[p].ahead_at_base;
+    for (std::size_t t = 1; t <= horizon; ++t) {
+      const bool ahead = values[layout_->cell(pairs[p].district_series, t)] > values[layout_->cell(pairs[p].other_series, t)];
+      ever = ever || ahead;
+      ahead_[p * horizon + t - 1] += ahead ? 1 : 0;
+      ahead_by_[p * horizon + t - 1] += ever ? 1 : 0;
+    }
   }
 }
 
@@ -62,6 +98,9 @@ void Accumulator::merge(const Accumulator& other) {
   for (std::size_t i = 0; i < above_.size(); ++i) above_[i] += other.above_[i];
   for (std::size_t i = 0; i < reached_by_.size(); ++i) reached_by_[i] += other.reached_by_[i];
   for (std::size_t i = 0; i < first_.size(); ++i) first_[i] += other.first_[i];
+  for (std::size_t i = 0; i < ahead_.size(); ++i) ahead_[i] += other.ahead_[i];
+  for (std::size_t i = 0; i < ahead_by_.size(); ++i) ahead_by_[i] += other.ahead_by_[i];
+  for (std::size_t i = 0; i < club_.size(); ++i) club_[i] += other.club_[i];
   paths_ += other.paths_;
 }
 
@@ -80,10 +119,23 @@ std::uint64_t Accumulator::first_crossing(std::size_t threshold_series, std::siz
   return first_.at(threshold_series * (layout_->horizon() + 2) + k);
 }
 
+std::uint64_t Accumulator::ahead(std::size_t pair, std::size_t year) const {
+  return ahead_.at(pair * layout_->horizon() + year - 1);
+}
+std::uint64_t Accumulator::ahead_by(std::size_t pair, std::size_t year) const {
+  return ahead_by_.at(pair * layout_->horizon() + year - 1);
+}
+std::uint64_t Accumulator::club_size(std::size_t club, std::size_t year, std::size_t k) const {
+  const std::size_t members = layout_->clubs().at(club).count;
+  if (k > members) throw std::out_of_range("Accumulator::club_size: k exceeds the club");
+  return club_.at(club_offset_.at(club) + (year - 1) * (members + 1) + k);
+}
+
 std::size_t Accumulator::memory_bytes() const noexcept {
   std::size_t bytes = sizeof(*this) + moments_.capacity() * sizeof(RunningMoments);
   for (const auto& s : sketches_) bytes += s.memory_bytes();
-  bytes += (above_.capacity() + reached_by_.capacity() + first_.capacity()) * sizeof(std::uint64_t);
+  bytes += (above_.capacity() + reached_by_.capacity() + first_.capacity() + ahead_.capacity() +
+            ahead_by_.capacity() + club_.capacity()) * sizeof(std::uint64_t);
   return bytes;
 }
 

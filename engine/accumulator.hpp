@@ -56,12 +56,20 @@ public:
   /// Paths whose first year at or above the threshold is year index k: 0 = base year, 1..horizon, and
   /// horizon + 1 = never within the horizon.
   [[nodiscard]] std::uint64_t first_crossing(std::size_t threshold_series, std::size_t k) const;
+  /// Paths on which overtaking pair `pair`'s district has a higher GDP than the other in year t (1..horizon).
+  [[nodiscard]] std::uint64_t ahead(std::size_t pair, std::size_t year) const;
+  /// Paths on which the pair's district was ahead in some year <= t, the base year included.
+  [[nodiscard]] std::uint64_t ahead_by(std::size_t pair, std::size_t year) const;
+  /// Paths on which exactly k (0..club size) of club `club`'s series are at or above its threshold in year t.
+  [[nodiscard]] std::uint64_t club_size(std::size_t club, std::size_t year, std::size_t k) const;
   /// Bytes held, for memory accounting.
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
 private:
-  /// Threshold, reached-by and first-crossing counters of one path.
+  /// Threshold, reached-by, first-crossing and club-size counters of one path.
   void count_thresholds(std::span<const double> values);
+  /// Overtaking counters of one path.
+  void count_overtaking(std::span<const double> values);
 
   const ResultLayout* layout_;
   std::uint64_t paths_ = 0;
@@ -70,6 +78,11 @@ private:
   std::vector<std::uint64_t> above_;       ///< [threshold_series][year-1]
   std::vector<std::uint64_t> reached_by_;  ///< [threshold_series][year-1]
   std::vector<std::uint64_t> first_;       ///< [threshold_series][0..horizon+1]
+  std::vector<std::uint64_t> ahead_;       ///< [pair][year-1]
+  std::vector<std::uint64_t> ahead_by_;    ///< [pair][year-1]
+  std::vector<std::size_t> club_offset_;   ///< start of each club's [year-1][k] block in club_
+  std::vector<std::uint64_t> club_;        ///< [club][year-1][k], k = 0..club size
+  std::vector<std::size_t> club_scratch_;  ///< one path's members at/above per year (count_thresholds)
   std::vector<double> column_;             ///< scratch of add_paths(): one cell's values
 };
 

@@ -126,7 +126,7 @@ po::options_description run_options_description(RunOptions& o) {
   po::options_description d(
       "Usage: districtcast run SCENARIO.yaml [options]\n\n"
       "Simulates the scenario and writes summary.csv, histograms.csv, thresholds.csv, first_crossing.csv,\n"
-      "summary.json and manifest.json into a new result directory (default outputs/<name>/<UTC time>/),\n"
+      "events.csv, summary.json and manifest.json into a new result directory (default outputs/<name>/<UTC time>/),\n"
       "atomically: the directory appears only when complete. The last line on stdout is its path.\n\n"
       "Options",
       110, 60);

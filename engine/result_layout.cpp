@@ -1,5 +1,7 @@
 #include "engine/result_layout.hpp"
 
+#include <stdexcept>
+
 namespace districtcast {
 
 ResultLayout::ResultLayout(const Scenario& scenario)
@@ -16,11 +18,27 @@ ResultLayout::ResultLayout(const Scenario& scenario)
   }
   for (std::size_t t = 0; t < scenario.thresholds.size(); ++t) {
     const ThresholdSpec& threshold = scenario.thresholds[t];
+    const std::size_t first_of_threshold = thresholds_.size();
     for (std::size_t s = 0; s < series_.size(); ++s) {
       if (series_[s].metric != threshold.metric) continue;
       const bool at_base = series_[s].base_value && *series_[s].base_value >= threshold.value;
       thresholds_.push_back(ThresholdSeries{t, s, threshold.value, at_base});
     }
+    if (thresholds_.size() > first_of_threshold) {
+      clubs_.push_back(ClubSeries{t, first_of_threshold, thresholds_.size() - first_of_threshold});
+    }
+  }
+  const auto district_index = [&](const std::string& id) {
+    for (std::size_t d = 0; d < scenario.districts.size(); ++d) {
+      if (scenario.districts[d].id == id) return d;
+    }
+    throw std::invalid_argument("overtaking: unknown district " + id);
+  };
+  for (const OvertakingSpec& pair : scenario.overtaking) {
+    const std::size_t a = district_index(pair.district);
+    const std::size_t b = district_index(pair.other);
+    overtaking_.push_back(OvertakingSeries{a, b, *find_series(a, Metric::gdp), *find_series(b, Metric::gdp),
+                                           scenario.districts[a].gdp > scenario.districts[b].gdp});
   }
 }
 

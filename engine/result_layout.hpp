@@ -27,6 +27,22 @@ struct ThresholdSeries {
   bool reached_at_base = false;  ///< base-year value already >= value (level metrics only)
 };
 
+/// One `overtaking` pair resolved to GDP series.
+struct OvertakingSeries {
+  std::size_t district = 0;  ///< index into Scenario::districts
+  std::size_t other = 0;     ///< index into Scenario::districts
+  std::size_t district_series = 0, other_series = 0;  ///< their gdp series
+  bool ahead_at_base = false;  ///< base-year GDP of district > other's
+};
+
+/// The threshold series of one threshold (the districts whose "club" it defines): threshold_series()
+/// [first, first + count).
+struct ClubSeries {
+  std::size_t threshold = 0;  ///< index into Scenario::thresholds
+  std::size_t first = 0;
+  std::size_t count = 0;
+};
+
 /// The shape of a run's results, derived once from the scenario. Series are ordered by district (file
 /// order), then metric (kAllMetrics order); threshold series by threshold, then district.
 class ResultLayout {
@@ -37,6 +53,10 @@ public:
   [[nodiscard]] int base_year() const noexcept { return base_year_; }
   [[nodiscard]] const std::vector<SeriesKey>& series() const noexcept { return series_; }
   [[nodiscard]] const std::vector<ThresholdSeries>& threshold_series() const noexcept { return thresholds_; }
+  /// The scenario's overtaking pairs, in scenario order.
+  [[nodiscard]] const std::vector<OvertakingSeries>& overtaking_series() const noexcept { return overtaking_; }
+  /// One club per threshold that applies to at least one series, in threshold order.
+  [[nodiscard]] const std::vector<ClubSeries>& clubs() const noexcept { return clubs_; }
   /// Number of cells: series().size() * horizon().
   [[nodiscard]] std::size_t cell_count() const noexcept { return series_.size() * horizon_; }
   /// Index of the cell for (series, year t = 1..horizon).
@@ -51,6 +71,8 @@ private:
   int base_year_;
   std::vector<SeriesKey> series_;
   std::vector<ThresholdSeries> thresholds_;
+  std::vector<OvertakingSeries> overtaking_;
+  std::vector<ClubSeries> clubs_;
 };
 
 }  // namespace districtcast

@@ -95,17 +95,21 @@ ResultTables build_result_tables(const Scenario& scenario, const Accumulator& to
   }
 
   const auto n = totals.paths();
+  /// A proportion of the n paths and its Monte Carlo standard error sqrt(p (1 - p) / n).
+  const auto probability_and_se = [n](std::uint64_t count) {
+    const double p = proportion(count, n);
+    return std::pair{p, n > 0 ? std::sqrt(p * (1 - p) / static_cast<double>(n)) : 0.0};
+  };
   for (std::size_t i = 0; i < layout.threshold_series().size(); ++i) {
     const ThresholdSeries& ts = layout.threshold_series()[i];
     const SeriesKey& key = layout.series()[ts.series];
     const ThresholdSpec& spec = scenario.thresholds[ts.threshold];
     const std::string& district = scenario.districts[key.district].id;
     for (std::size_t t = 1; t <= layout.horizon(); ++t) {
-      const double p = proportion(totals.above(i, t), n);
+      const auto [p, se] = probability_and_se(totals.above(i, t));
       tables.thresholds.push_back(ThresholdRow{district, key.metric, ts.value, spec.label,
                                                layout.base_year() + static_cast<int>(t), p,
-                                               proportion(totals.reached_by(i, t), n),
-                                               n > 0 ? std::sqrt(p * (1 - p) / static_cast<double>(n)) : 0.0});
+                                               proportion(totals.reached_by(i, t), n), se});
     }
     const std::size_t first_k = key.base_value ? 0 : 1;  // only level metrics can cross in the base year
     for (std::size_t k = first_k; k <= layout.horizon() + 1; ++k) {
@@ -113,6 +117,29 @@ ResultTables build_result_tables(const Scenario& scenario, const Accumulator& to
       if (k <= layout.horizon()) year = layout.base_year() + static_cast<int>(k);
       tables.first_crossing.push_back(FirstCrossingRow{district, key.metric, ts.value, spec.label, year,
                                                        proportion(totals.first_crossing(i, k), n)});
+    }
+  }
+  for (std::size_t i = 0; i < layout.overtaking_series().size(); ++i) {
+    const OvertakingSeries& pair = layout.overtaking_series()[i];
+    const std::string& a = scenario.districts[pair.district].id;
+    const std::string& b = scenario.districts[pair.other].id;
+    for (const bool by : {false, true}) {
+      for (std::size_t t = 1; t <= layout.horizon(); ++t) {
+        const auto [p, se] = probability_and_se(by ? totals.ahead_by(i, t) : totals.ahead(i, t));
+        tables.events.push_back(EventRow{by ? "ahead_by" : "ahead", a, b, Metric::gdp, std::nullopt, "",
+                                         layout.base_year() + static_cast<int>(t), std::nullopt, p, se});
+      }
+    }
+  }
+  for (std::size_t c = 0; c < layout.clubs().size(); ++c) {
+    const ClubSeries& club = layout.clubs()[c];
+    const ThresholdSpec& spec = scenario.thresholds[club.threshold];
+    for (std::size_t t = 1; t <= layout.horizon(); ++t) {
+      for (std::size_t k = 0; k <= club.count; ++k) {
+        const auto [p, se] = probability_and_se(totals.club_size(c, t, k));
+        tables.events.push_back(EventRow{"club_size", "", "", spec.metric, spec.value, spec.label,
+                                         layout.base_year() + static_cast<int>(t), k, p, se});
+      }
     }
   }
   return tables;

@@ -50,6 +50,20 @@ struct FirstCrossingRow {
   double probability = 0;
 };
 
+/// A row of events.csv: an overtaking probability ("ahead": district's GDP > other's in `year`;
+/// "ahead_by": ahead in some year up to `year`, the base year included) or a club-size probability
+/// ("club_size": exactly `districts` series of `metric` at or above `threshold` in `year`).
+struct EventRow {
+  std::string event;
+  std::string district, other;       ///< empty for club_size
+  Metric metric = Metric::gdp;
+  std::optional<double> threshold;   ///< club_size only
+  std::string label;                 ///< the threshold's label (club_size only)
+  int year = 0;
+  std::optional<std::size_t> districts;  ///< club_size only
+  double probability = 0, mc_se = 0;
+};
+
 /// All result tables of a run.
 struct ResultTables {
   std::uint64_t paths = 0;
@@ -58,6 +72,7 @@ struct ResultTables {
   std::vector<HistogramRow> histograms;
   std::vector<ThresholdRow> thresholds;
   std::vector<FirstCrossingRow> first_crossing;
+  std::vector<EventRow> events;  ///< overtaking pairs (ahead, ahead_by by year), then clubs (by year, size)
 };
 
 /// Builds every table from merged statistics. Quantiles are the sketch's, clamped to the cell's exact

@@ -80,6 +80,17 @@ void write_first_crossing_csv(const std::filesystem::path& dir, const ResultTabl
   f.close();
 }
 
+void write_events_csv(const std::filesystem::path& dir, const ResultTables& t) {
+  OutputFile f(dir / "events.csv");
+  f.print("event,district,other,metric,threshold,year,districts,probability,mc_se\n");
+  for (const auto& r : t.events) {
+    f.print("{},{},{},{},{},{},{},{},{}\n", r.event, r.district, r.other, to_string(r.metric),
+            r.threshold ? fmt::to_string(*r.threshold) : std::string(), r.year,
+            r.districts ? fmt::to_string(*r.districts) : std::string(), r.probability, r.mc_se);
+  }
+  f.close();
+}
+
 void write_summary_json(const std::filesystem::path& dir, const Scenario& s, const ResultTables& t) {
   Json doc;
   doc["scenario"] = s.name;
@@ -115,6 +126,20 @@ void write_summary_json(const std::filesystem::path& dir, const Scenario& s, con
                              {"probability", r.probability}});
   }
   doc["first_crossing"] = std::move(crossings);
+  Json events = Json::array();
+  for (const auto& r : t.events) {
+    Json row{{"event", r.event}};
+    if (r.threshold) {
+      row.update(Json{{"metric", std::string(to_string(r.metric))}, {"threshold", *r.threshold}, {"label", r.label},
+                      {"year", r.year}, {"districts", *r.districts}});
+    } else {
+      row.update(Json{{"district", r.district}, {"other", r.other}, {"metric", std::string(to_string(r.metric))},
+                      {"year", r.year}});
+    }
+    row.update(Json{{"probability", r.probability}, {"mc_se", r.mc_se}});
+    events.push_back(std::move(row));
+  }
+  doc["events"] = std::move(events);
   Json histograms = Json::array();
   for (const auto& r : t.histograms) {
     histograms.push_back(Json{{"district", r.district}, {"metric", std::string(to_string(r.metric))},
@@ -131,7 +156,7 @@ void write_summary_json(const std::filesystem::path& dir, const Scenario& s, con
 
 const std::vector<std::string>& result_file_names() {
   static const std::vector<std::string> names{"summary.csv", "histograms.csv", "thresholds.csv",
-                                              "first_crossing.csv", "summary.json"};
+                                              "first_crossing.csv", "events.csv", "summary.json"};
   return names;
 }
 
@@ -140,6 +165,7 @@ void write_result_files(const std::filesystem::path& dir, const Scenario& scenar
   write_histograms_csv(dir, tables);
   write_thresholds_csv(dir, tables);
   write_first_crossing_csv(dir, tables);
+  write_events_csv(dir, tables);
   write_summary_json(dir, scenario, tables);
 }
 

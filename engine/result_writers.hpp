@@ -12,7 +12,8 @@ namespace districtcast {
 /// Names of the result files write_result_files() creates, in writing order.
 [[nodiscard]] const std::vector<std::string>& result_file_names();
 
-/// Writes summary.csv, histograms.csv, thresholds.csv, first_crossing.csv and summary.json into `dir`.
+/// Writes summary.csv, histograms.csv, thresholds.csv, first_crossing.csv, events.csv and summary.json into
+/// `dir`.
 /// Output bytes depend only on `tables` and `scenario`. Throws std::runtime_error naming the file on any
 /// I/O failure (e.g. disk full).
 void write_result_files(const std::filesystem::path& dir, const Scenario& scenario, const ResultTables& tables);

@@ -48,6 +48,14 @@ struct ThresholdSpec {
   std::string label;  ///< defaults to "<metric> >= <value>"
 };
 
+/// One entry of `overtaking`: [district, other]. The run reports P(district's GDP > other's) per year and
+/// the probability that district has been ahead in some year up to then (events.csv).
+struct OvertakingSpec {
+  std::string district;
+  std::string other;
+  friend bool operator==(const OvertakingSpec&, const OvertakingSpec&) = default;
+};
+
 /// `outputs`.
 struct OutputSpec {
   std::vector<double> quantiles{0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};  ///< strictly increasing, in (0, 1)
@@ -76,6 +84,9 @@ struct Scenario {
   std::vector<DistrictSpec> districts;
   std::vector<CorrelationSpec> correlation;
   std::vector<ThresholdSpec> thresholds;
+  /// Resolved `overtaking` pairs: as listed, or (key absent) every ordered pair of districts when there
+  /// are at most kMaxDefaultOvertakingDistricts of them.
+  std::vector<OvertakingSpec> overtaking;
   OutputSpec outputs;
   std::optional<PrecisionSpec> precision;  ///< absent: run exactly `paths` paths
 };

@@ -85,6 +85,9 @@ nlohmann::ordered_json to_json(const Scenario& s) {
     thresholds.push_back(Json{{"metric", std::string(to_string(t.metric))}, {"value", t.value}, {"label", t.label}});
   }
   j["thresholds"] = thresholds;
+  Json overtaking = Json::array();
+  for (const auto& o : s.overtaking) overtaking.push_back(Json::array({o.district, o.other}));
+  j["overtaking"] = overtaking;
   j["outputs"] = Json{{"quantiles", s.outputs.quantiles}, {"histogram_bins", s.outputs.histogram_bins}};
   if (s.precision) {
     Json metrics = Json::array();

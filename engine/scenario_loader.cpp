@@ -474,6 +474,21 @@ DistrictSpec read_district(Validator& v, const YAML::Node& node, const std::stri
   return d;
 }
 
+/// The district id in `node` if it names one of `ids`; else reports the problem (with a did-you-mean).
+std::optional<std::string> district_id(Validator& v, const YAML::Node& node, const std::string& path,
+                                       const std::vector<std::string>& ids) {
+  auto id = v.string(node, path);
+  if (!id) return std::nullopt;
+  if (std::find(ids.begin(), ids.end(), *id) == ids.end()) {
+    const std::string suggestion = closest_match(*id, ids);
+    v.error(node, path,
+            fmt::format("unknown district '{}'{}", *id,
+                        suggestion.empty() ? "" : fmt::format("; did you mean '{}'?", suggestion)));
+    return std::nullopt;
+  }
+  return id;
+}
+
 void read_correlation(Validator& v, const YAML::Node& node, const std::string& path, Scenario& s) {
   if (node.IsNull() || !v.sequence(node, path)) return;
   std::vector<std::string> ids;
@@ -488,22 +503,12 @@ void read_correlation(Validator& v, const YAML::Node& node, const std::string& p
       continue;
     }
     CorrelationSpec c;
-    bool valid = true;
-    for (std::size_t k = 0; k < 2; ++k) {
-      auto id = v.string(entry[k], Validator::index(epath, k));
-      if (!id) {
-        valid = false;
-        continue;
-      }
-      if (std::find(ids.begin(), ids.end(), *id) == ids.end()) {
-        const std::string suggestion = closest_match(*id, ids);
-        v.error(entry[k], Validator::index(epath, k),
-                fmt::format("unknown district '{}'{}", *id,
-                            suggestion.empty() ? "" : fmt::format("; did you mean '{}'?", suggestion)));
-        valid = false;
-        continue;
-      }
-      (k == 0 ? c.a : c.b) = *id;
+    const auto a = district_id(v, entry[0], Validator::index(epath, 0), ids);
+    const auto b = district_id(v, entry[1], Validator::index(epath, 1), ids);
+    const bool valid = a && b;
+    if (valid) {
+      c.a = *a;
+      c.b = *b;
     }
     auto rho = v.number(entry[2], Validator::index(epath, 2), kCorrelation);
     if (!valid || !rho) continue;
@@ -568,6 +573,47 @@ void read_thresholds(Validator& v, const YAML::Node& node, const std::string& pa
     }
     if (valid) s.thresholds.push_back(t);
   }
+}
+
+void read_overtaking(Validator& v, const YAML::Node& node, const std::string& path, Scenario& s) {
+  if (!v.sequence(node, path)) return;
+  if (node.size() > kMaxOvertakingPairs) {
+    v.error(node, path, fmt::format("at most {} pairs can be tracked (got {})", kMaxOvertakingPairs, node.size()));
+    return;
+  }
+  std::vector<std::string> ids;
+  for (const auto& d : s.districts) ids.push_back(d.id);
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const YAML::Node entry = node[i];
+    const std::string epath = Validator::index(path, i);
+    if (!entry.IsSequence() || entry.size() != 2) {
+      v.error(entry, epath, fmt::format("expected [district, other], got {}", describe_type(entry)));
+      continue;
+    }
+    const auto district = district_id(v, entry[0], Validator::index(epath, 0), ids);
+    const auto other = district_id(v, entry[1], Validator::index(epath, 1), ids);
+    if (!district || !other) continue;
+    if (*district == *other) {
+      v.error(entry, epath, fmt::format("a district cannot overtake itself ('{}' twice)", *district));
+    } else if (!pairs.emplace(*district, *other).second) {
+      v.error(entry, epath, fmt::format("the pair [{}, {}] is listed twice", *district, *other));
+    } else {
+      s.overtaking.push_back(OvertakingSpec{*district, *other});
+    }
+  }
+}
+
+/// Every ordered pair of districts, in file order (the default of `overtaking` for small scenarios).
+std::vector<OvertakingSpec> all_overtaking_pairs(const Scenario& s) {
+  std::vector<OvertakingSpec> pairs;
+  if (s.districts.size() > kMaxDefaultOvertakingDistricts) return pairs;
+  for (const auto& a : s.districts) {
+    for (const auto& b : s.districts) {
+      if (a.id != b.id) pairs.push_back(OvertakingSpec{a.id, b.id});
+    }
+  }
+  return pairs;
 }
 
 void read_outputs(Validator& v, const YAML::Node& node, const std::string& path, OutputSpec& out) {
@@ -664,8 +710,8 @@ void check_unique_districts(Validator& v, const YAML::Node& list, const Scenario
 Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& default_name) {
   Scenario s;
   if (!v.check_map(root, "", to_strings({"name", "description", "base_year", "horizon", "paths", "seed", "units",
-                                          "national", "districts", "correlation", "thresholds", "outputs",
-                                          "precision"}))) {
+                                          "national", "districts", "correlation", "thresholds", "overtaking",
+                                          "outputs", "precision"}))) {
     return s;
   }
   s.name = default_name;
@@ -703,6 +749,11 @@ Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& 
   }
   if (auto n = Validator::optional(root, "correlation")) read_correlation(v, *n, "correlation", s);
   if (auto n = Validator::optional(root, "thresholds")) read_thresholds(v, *n, "thresholds", s);
+  if (auto n = Validator::optional(root, "overtaking")) {
+    read_overtaking(v, *n, "overtaking", s);
+  } else {
+    s.overtaking = all_overtaking_pairs(s);
+  }
   if (auto n = Validator::optional(root, "outputs")) read_outputs(v, *n, "outputs", s.outputs);
   if (auto n = Validator::optional(root, "precision"); n && !n->IsNull()) s.precision = read_precision(v, *n, "precision", s);
   return s;

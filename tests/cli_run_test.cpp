@@ -44,7 +44,7 @@ double number(const std::string& field) {
 /// Checks every file and column of a run directory produced from `scenario_file`.
 void check_run_directory(const fs::path& dir, std::uint64_t paths) {
   for (const char* name : {"manifest.json", "summary.csv", "histograms.csv", "thresholds.csv", "first_crossing.csv",
-                           "summary.json"}) {
+                           "events.csv", "summary.json"}) {
     ASSERT_TRUE(fs::exists(dir / name)) << name;
   }
   const auto manifest = nlohmann::json::parse(testing::read_file(dir / "manifest.json"));
@@ -131,6 +131,36 @@ void check_run_directory(const fs::path& dir, std::uint64_t paths) {
   }
   EXPECT_FALSE(crossing_sums.empty());
   for (const auto& [key, sum] : crossing_sums) EXPECT_NEAR(sum, 1.0, 1e-9) << key;
+  // events.csv: ahead <= ahead_by (monotone in the year) for every resolved pair; club sizes sum to 1
+  const Csv events = read_csv(dir / "events.csv");
+  EXPECT_EQ(events.header, (std::vector<std::string>{"event", "district", "other", "metric", "threshold", "year",
+                                                     "districts", "probability", "mc_se"}));
+  std::map<std::string, double> ahead;
+  std::map<std::string, double> club_sums;
+  std::size_t ahead_rows = 0;
+  for (const auto& row : events.rows) {
+    ASSERT_EQ(row.size(), 9u);
+    const double p = number(row[7]);
+    EXPECT_GE(p, 0.0);
+    EXPECT_LE(p, 1.0);
+    EXPECT_NEAR(number(row[8]), std::sqrt(p * (1 - p) / static_cast<double>(paths)), 1e-12);
+    const std::string key = row[1] + "," + row[2] + "," + row[5];
+    if (row[0] == "ahead") {
+      ++ahead_rows;
+      EXPECT_TRUE(districts.count(row[1]) && districts.count(row[2])) << row[1] << " " << row[2];
+      ahead[key] = p;
+    } else if (row[0] == "ahead_by") {
+      ASSERT_TRUE(ahead.count(key)) << key;
+      EXPECT_LE(ahead[key], p) << key;
+    } else {
+      EXPECT_EQ(row[0], "club_size");
+      EXPECT_LE(std::stoul(row[6]), districts.size());
+      club_sums[row[3] + "," + row[4] + "," + row[5]] += p;
+    }
+  }
+  EXPECT_EQ(ahead_rows, resolved["overtaking"].size() * static_cast<std::size_t>(horizon));
+  EXPECT_FALSE(club_sums.empty());
+  for (const auto& [key, sum] : club_sums) EXPECT_NEAR(sum, 1.0, 1e-9) << key;
   // summary.json agrees with summary.csv
   const auto json = nlohmann::json::parse(testing::read_file(dir / "summary.json"));
   ASSERT_EQ(json["summary"].size(), summary.rows.size());
@@ -164,7 +194,8 @@ INSTANTIATE_TEST_SUITE_P(Cli, ShippedScenario,
 /// Compares the result files of run directory `out` with the first run's (stored in `reference` on first use).
 void expect_same_result_files(std::map<std::string, std::string>& reference, const fs::path& out,
                               const std::string& variant) {
-  for (const char* name : {"summary.csv", "histograms.csv", "thresholds.csv", "first_crossing.csv", "summary.json"}) {
+  for (const char* name :
+       {"summary.csv", "histograms.csv", "thresholds.csv", "first_crossing.csv", "events.csv", "summary.json"}) {
     const std::string text = testing::read_file(out / name);
     const auto [it, first] = reference.emplace(name, text);
     if (!first) {

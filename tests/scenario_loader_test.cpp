@@ -829,6 +829,48 @@ correlation:
                "correlation[0]", WORDS("expected [district_a, district_b, rho]"), 7, 5);
 }
 
+/// Two districts, for the `overtaking` tests (the key follows on line 6).
+#define TWO_DISTRICTS \
+  "base_year: 2024\nhorizon: 5\ndistricts:\n"                     \
+  "  - {id: pudong, gdp: 2, growth: {mean: 0, volatility: 0.1}}\n" \
+  "  - {id: haidian, gdp: 1, growth: {mean: 0, volatility: 0.1}}\n"
+
+TEST(ScenarioLoader, OvertakingDefaultsToEveryOrderedPairOfASmallScenario) {
+  const LoadResult r = load(TWO_DISTRICTS);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  EXPECT_EQ(r.scenario->overtaking,
+            (std::vector<OvertakingSpec>{{"pudong", "haidian"}, {"haidian", "pudong"}}));
+  // Above kMaxDefaultOvertakingDistricts districts the default is no pair (the count grows as D^2).
+  std::string many = "base_year: 2024\nhorizon: 5\ndistricts:\n";
+  for (std::size_t i = 0; i <= kMaxDefaultOvertakingDistricts; ++i) {
+    many += "  - {id: d" + std::to_string(i) + ", gdp: 1, growth: {mean: 0, volatility: 0.1}}\n";
+  }
+  const LoadResult big = load(many);
+  ASSERT_TRUE(big.ok()) << all_errors(big);
+  EXPECT_TRUE(big.scenario->overtaking.empty());
+}
+
+TEST(ScenarioLoader, OvertakingListsExactlyTheGivenPairs) {
+  const LoadResult r = load(TWO_DISTRICTS "overtaking:\n  - [haidian, pudong]\n");
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  EXPECT_EQ(r.scenario->overtaking, (std::vector<OvertakingSpec>{{"haidian", "pudong"}}));
+  const LoadResult none = load(TWO_DISTRICTS "overtaking: []\n");
+  ASSERT_TRUE(none.ok()) << all_errors(none);
+  EXPECT_TRUE(none.scenario->overtaking.empty());
+}
+
+TEST(ScenarioLoader, OvertakingErrors) {
+  EXPECT_ERROR(TWO_DISTRICTS "overtaking:\n  - [haidain, pudong]\n", "overtaking[0][0]",
+               WORDS("unknown district 'haidain'", "did you mean 'haidian'?"), 7, 6);
+  EXPECT_ERROR(TWO_DISTRICTS "overtaking:\n  - [pudong, pudong]\n", "overtaking[0]",
+               WORDS("cannot overtake itself", "'pudong'"), 7, 5);
+  EXPECT_ERROR(TWO_DISTRICTS "overtaking:\n  - [pudong, haidian]\n  - [pudong, haidian]\n", "overtaking[1]",
+               WORDS("listed twice", "[pudong, haidian]"), 8, 5);
+  EXPECT_ERROR(TWO_DISTRICTS "overtaking:\n  - [pudong, haidian, 0.5]\n", "overtaking[0]",
+               WORDS("expected [district, other]"), 7, 5);
+  EXPECT_ERROR(TWO_DISTRICTS "overtaking: pudong\n", "overtaking", WORDS("list"), 6, 13);
+}
+
 TEST(ScenarioLoader, CorrelationNotPositiveSemiDefinite) {
   EXPECT_ERROR(R"yaml(base_year: 2024
 horizon: 5

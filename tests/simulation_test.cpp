@@ -186,6 +186,45 @@ correlation:
   EXPECT_NEAR(std::sqrt(scc / nd - sc * sc / nd / nd), 0.01, 0.01 * 0.02);
 }
 
+// Two independent lognormal districts: log(A_t / B_t) ~ Normal(log(A_0 / B_0) + t (mu_A - mu_B),
+// t (sigma_A^2 + sigma_B^2)), so P(A_t > B_t) is a normal tail; the club of districts >= 1100 has size
+// k with the Poisson-binomial probabilities of the two marginal exceedance probabilities.
+TEST(Simulation, OvertakingAndClubSizesMatchClosedForm) {
+  const Scenario scenario = load(R"yaml(
+base_year: 2024
+horizon: 10
+districts:
+  - {id: a, gdp: 900, growth: {mean: 0.06, volatility: 0.03}}
+  - {id: b, gdp: 1000, growth: {mean: 0.04, volatility: 0.02}}
+thresholds:
+  - {metric: gdp, value: 1100}
+overtaking:
+  - [a, b]
+)yaml");
+  const Simulation simulation(scenario);
+  const std::uint64_t n = 100000;
+  const RunOutcome outcome = run(simulation, n, 5);
+  const Accumulator& acc = *outcome.totals;
+  const auto phi = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
+  const auto fraction = [n](std::uint64_t count) { return static_cast<double>(count) / static_cast<double>(n); };
+  const auto tolerance = [n](double p) { return 4.0 * std::sqrt(p * (1.0 - p) / static_cast<double>(n)) + 1e-9; };
+  for (std::size_t t = 1; t <= 10; ++t) {
+    const double years = static_cast<double>(t);
+    const double ahead = phi((std::log(0.9) + years * 0.02) / std::sqrt(years * (0.03 * 0.03 + 0.02 * 0.02)));
+    EXPECT_NEAR(fraction(acc.ahead(0, t)), ahead, tolerance(ahead)) << "year " << t;
+    EXPECT_GE(acc.ahead_by(0, t), acc.ahead(0, t));
+    if (t > 1) {
+      EXPECT_GE(acc.ahead_by(0, t), acc.ahead_by(0, t - 1));
+    }
+    const double pa = 1.0 - phi((std::log(1100.0 / 900.0) - years * 0.06) / (0.03 * std::sqrt(years)));
+    const double pb = 1.0 - phi((std::log(1100.0 / 1000.0) - years * 0.04) / (0.02 * std::sqrt(years)));
+    const double club[3] = {(1 - pa) * (1 - pb), pa * (1 - pb) + pb * (1 - pa), pa * pb};
+    for (std::size_t k = 0; k <= 2; ++k) {
+      EXPECT_NEAR(fraction(acc.club_size(0, t, k)), club[k], tolerance(club[k])) << "year " << t << " k " << k;
+    }
+  }
+}
+
 TEST(Simulation, PathIsAPureFunctionOfSeedAndPath) {
   const Scenario scenario = load(kLognormal);
   const Simulation simulation(scenario);
