@@ -34,17 +34,15 @@ void Accumulator::add_paths(std::span<const double> values, std::size_t paths, S
   SketchSet& sketches = external != nullptr ? *external : sketches_;
   if (sketches.size() != cells) throw std::invalid_argument("Accumulator::add_paths: no sketch set for the cells");
   if (values.size() < paths * cells) throw std::invalid_argument("Accumulator::add_paths: too few values");
-  std::vector<double>& column = column_;
-  column.resize(paths);
+  columns_.resize(cells * paths);
   for (std::size_t c = 0; c < cells; ++c) {
+    const std::span<double> column(columns_.data() + c * paths, paths);
     for (std::size_t p = 0; p < paths; ++p) column[p] = values[p * cells + c];
     moments_[c].add_batch(column);
     sketches[c].add_batch(column);
   }
-  for (std::size_t p = 0; p < paths; ++p) {
-    count_thresholds(values.subspan(p * cells, cells));
-    count_overtaking(values.subspan(p * cells, cells));
-  }
+  for (std::size_t p = 0; p < paths; ++p) count_thresholds(values.subspan(p * cells, cells));
+  count_overtaking(paths);
   paths_ += paths;
 }
 
@@ -77,16 +75,28 @@ void Accumulator::count_thresholds(std::span<const double> values) {
   }
 }
 
-void Accumulator::count_overtaking(std::span<const double> values) {
+void Accumulator::count_overtaking(std::size_t paths) {
   const std::size_t horizon = layout_->horizon();
   const auto& pairs = layout_->overtaking_series();
+  ever_ahead_.resize(paths);
+  double* const ever_ahead = ever_ahead_.data();  // a local pointer: no reload per value
   for (std::size_t p = 0; p < pairs.size(); ++p) {
-    bool ever = pairs[p].ahead_at_base;
+    std::fill(ever_ahead_.begin(), ever_ahead_.end(), pairs[p].ahead_at_base ? 1.0 : 0.0);
     for (std::size_t t = 1; t <= horizon; ++t) {
-      const bool ahead = values[layout_->cell(pairs[p].district_series, t)] > values[layout_->cell(pairs[p].other_series, t)];
-      ever = ever || ahead;
-      ahead_[p * horizon + t - 1] += ahead ? 1 : 0;
-      ahead_by_[p * horizon + t - 1] += ever ? 1 : 0;
+      const double* a = columns_.data() + layout_->cell(pairs[p].district_series, t) * paths;
+      const double* b = columns_.data() + layout_->cell(pairs[p].other_series, t) * paths;
+      // 0/1 flags and their sums as doubles (exact: at most one batch of paths), so the loop vectorises.
+      double ahead = 0.0;
+      double ever = 0.0;
+      for (std::size_t k = 0; k < paths; ++k) {
+        const double now = a[k] > b[k] ? 1.0 : 0.0;
+        const double seen = ever_ahead[k] > now ? ever_ahead[k] : now;
+        ever_ahead[k] = seen;
+        ahead += now;
+        ever += seen;
+      }
+      ahead_[p * horizon + t - 1] += static_cast<std::uint64_t>(ahead);
+      ahead_by_[p * horizon + t - 1] += static_cast<std::uint64_t>(ever);
     }
   }
 }

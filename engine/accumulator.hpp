@@ -68,8 +68,8 @@ public:
 private:
   /// Threshold, reached-by, first-crossing and club-size counters of one path.
   void count_thresholds(std::span<const double> values);
-  /// Overtaking counters of one path.
-  void count_overtaking(std::span<const double> values);
+  /// Overtaking counters of the `paths` paths whose cells add_paths() left in columns_ (cell-major).
+  void count_overtaking(std::size_t paths);
 
   const ResultLayout* layout_;
   std::uint64_t paths_ = 0;
@@ -83,7 +83,8 @@ private:
   std::vector<std::size_t> club_offset_;   ///< start of each club's [year-1][k] block in club_
   std::vector<std::uint64_t> club_;        ///< [club][year-1][k], k = 0..club size
   std::vector<std::size_t> club_scratch_;  ///< one path's members at/above per year (count_thresholds)
-  std::vector<double> column_;             ///< scratch of add_paths(): one cell's values
+  std::vector<double> columns_;            ///< scratch of add_paths(): the batch, cell-major
+  std::vector<double> ever_ahead_;         ///< scratch of count_overtaking(): per path of the batch
 };
 
 }  // namespace districtcast
