@@ -323,9 +323,9 @@ int validate_command(const Args& args) {
   std::vector<std::string> files;
   po::options_description visible(
       "Usage: districtcast validate SCENARIO.yaml...\n\n"
-      "Checks each file (YAML syntax, every key, type and range, district ids, correlation matrix)\n"
-      "without running anything. Prints one 'ok' line per valid file on stdout and one line per\n"
-      "problem on stderr.\n\nOptions");
+      "Checks each file (YAML syntax, every key, type and range, district ids, correlation matrix,\n"
+      "overtaking pairs) without running anything. Prints one 'ok' line per valid file on stdout (with\n"
+      "the number of overtaking pairs the run will report) and one line per problem on stderr.\n\nOptions");
   visible.add_options()("help,h", "show this help");
   po::options_description all = visible;
   all.add_options()("files", po::value(&files));
@@ -352,9 +352,9 @@ int validate_command(const Args& args) {
       continue;
     }
     const Scenario& s = *loaded.scenario;
-    fmt::print("{}: ok ({}: {} district{}, {}-{}, {} paths, seed {})\n", file, s.name, s.districts.size(),
-               s.districts.size() == 1 ? "" : "s", s.base_year + 1, s.base_year + s.horizon, with_thousands(s.paths),
-               s.seed);
+    fmt::print("{}: ok ({}: {} district{}, {}-{}, {} paths, seed {}, {} overtaking pair{})\n", file, s.name,
+               s.districts.size(), s.districts.size() == 1 ? "" : "s", s.base_year + 1, s.base_year + s.horizon,
+               with_thousands(s.paths), s.seed, s.overtaking.size(), s.overtaking.size() == 1 ? "" : "s");
   }
   return status;
 }

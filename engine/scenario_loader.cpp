@@ -58,7 +58,8 @@ std::string describe_type(const YAML::Node& node) {
     case YAML::NodeType::Null: return "nothing (null)";
     case YAML::NodeType::Scalar: return node.Tag() == "!" ? fmt::format("the string \"{}\"", node.Scalar())
                                                           : fmt::format("'{}'", node.Scalar());
-    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Sequence:
+      return node.size() == 1 ? "a list of 1 entry" : fmt::format("a list of {} entries", node.size());
     case YAML::NodeType::Map: return "a mapping";
     default: return "nothing";
   }
@@ -576,6 +577,7 @@ void read_thresholds(Validator& v, const YAML::Node& node, const std::string& pa
 }
 
 void read_overtaking(Validator& v, const YAML::Node& node, const std::string& path, Scenario& s) {
+  if (node.IsNull()) return;  // `overtaking:` with every entry commented out: no pair, like `[]`
   if (!v.sequence(node, path)) return;
   if (node.size() > kMaxOvertakingPairs) {
     v.error(node, path, fmt::format("at most {} pairs can be tracked (got {})", kMaxOvertakingPairs, node.size()));
@@ -583,12 +585,18 @@ void read_overtaking(Validator& v, const YAML::Node& node, const std::string& pa
   }
   std::vector<std::string> ids;
   for (const auto& d : s.districts) ids.push_back(d.id);
-  std::set<std::pair<std::string, std::string>> pairs;
+  const bool flat = node.size() == 2 && node[0].IsScalar() && node[1].IsScalar();
+  std::map<std::pair<std::string, std::string>, std::size_t> first_entry;
   for (std::size_t i = 0; i < node.size(); ++i) {
     const YAML::Node entry = node[i];
     const std::string epath = Validator::index(path, i);
     if (!entry.IsSequence() || entry.size() != 2) {
-      v.error(entry, epath, fmt::format("expected [district, other], got {}", describe_type(entry)));
+      v.error(entry, epath,
+              fmt::format("expected [district, other], got {}{}", describe_type(entry),
+                          flat ? fmt::format("; a pair is a list inside the list: [[{}, {}]]", node[0].Scalar(),
+                                             node[1].Scalar())
+                               : ""));
+      if (flat) return;  // one message for the flat pair
       continue;
     }
     const auto district = district_id(v, entry[0], Validator::index(epath, 0), ids);
@@ -596,8 +604,9 @@ void read_overtaking(Validator& v, const YAML::Node& node, const std::string& pa
     if (!district || !other) continue;
     if (*district == *other) {
       v.error(entry, epath, fmt::format("a district cannot overtake itself ('{}' twice)", *district));
-    } else if (!pairs.emplace(*district, *other).second) {
-      v.error(entry, epath, fmt::format("the pair [{}, {}] is listed twice", *district, *other));
+    } else if (auto [it, inserted] = first_entry.emplace(std::pair{*district, *other}, i); !inserted) {
+      v.error(entry, epath,
+              fmt::format("the pair [{}, {}] is listed twice (also {})", *district, *other, Validator::index(path, it->second)));
     } else {
       s.overtaking.push_back(OvertakingSpec{*district, *other});
     }

@@ -64,6 +64,7 @@ TEST(CliValidate, ValidFileIsOk) {
   const CommandResult r = run_cli({"validate", file.string()});
   EXPECT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_TRUE(contains(r.out, file.string() + ": ok")) << describe(r);
+  EXPECT_TRUE(contains(r.out, "0 overtaking pairs")) << describe(r);  // one district: no pair
   EXPECT_EQ(count_lines(r.out), 1U) << describe(r);
   EXPECT_EQ(r.err, "");
 }

@@ -857,6 +857,10 @@ TEST(ScenarioLoader, OvertakingListsExactlyTheGivenPairs) {
   const LoadResult none = load(TWO_DISTRICTS "overtaking: []\n");
   ASSERT_TRUE(none.ok()) << all_errors(none);
   EXPECT_TRUE(none.scenario->overtaking.empty());
+  // Every entry commented out leaves an empty value: no pair, like `[]` (and like empty thresholds).
+  const LoadResult commented = load(TWO_DISTRICTS "overtaking:\n#  - [pudong, haidian]\n");
+  ASSERT_TRUE(commented.ok()) << all_errors(commented);
+  EXPECT_TRUE(commented.scenario->overtaking.empty());
 }
 
 TEST(ScenarioLoader, OvertakingErrors) {
@@ -865,9 +869,11 @@ TEST(ScenarioLoader, OvertakingErrors) {
   EXPECT_ERROR(TWO_DISTRICTS "overtaking:\n  - [pudong, pudong]\n", "overtaking[0]",
                WORDS("cannot overtake itself", "'pudong'"), 7, 5);
   EXPECT_ERROR(TWO_DISTRICTS "overtaking:\n  - [pudong, haidian]\n  - [pudong, haidian]\n", "overtaking[1]",
-               WORDS("listed twice", "[pudong, haidian]"), 8, 5);
+               WORDS("listed twice", "[pudong, haidian]", "also overtaking[0]"), 8, 5);
   EXPECT_ERROR(TWO_DISTRICTS "overtaking:\n  - [pudong, haidian, 0.5]\n", "overtaking[0]",
-               WORDS("expected [district, other]"), 7, 5);
+               WORDS("expected [district, other]", "a list of 3 entries"), 7, 5);
+  EXPECT_ERROR(TWO_DISTRICTS "overtaking: [pudong, haidian]\n", "overtaking[0]",
+               WORDS("expected [district, other]", "a list inside the list: [[pudong, haidian]]"), 6, 14);
   EXPECT_ERROR(TWO_DISTRICTS "overtaking: pudong\n", "overtaking", WORDS("list"), 6, 13);
 }
 
