@@ -1,6 +1,7 @@
 #include "engine/accumulator.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace districtcast {
@@ -25,6 +26,13 @@ Accumulator::Accumulator(const ResultLayout& layout, SketchAccuracy accuracy, Sk
     size += layout.horizon() * (club.count + 1);
   }
   club_.assign(size, 0);
+  if (layout.antithetic()) {
+    pair_moments_.resize(layout.cell_count());
+    above_both_.assign(above_.size(), 0);
+    ahead_both_.assign(ahead_.size(), 0);
+    ahead_by_both_.assign(ahead_by_.size(), 0);
+    club_both_.assign(club_.size(), 0);
+  }
 }
 
 void Accumulator::add_path(std::span<const double> values, SketchSet* external) { add_paths(values, 1, external); }
@@ -41,15 +49,20 @@ void Accumulator::add_paths(std::span<const double> values, std::size_t paths, S
     moments_[c].add_batch(column);
     sketches[c].add_batch(column);
   }
-  for (std::size_t p = 0; p < paths; ++p) count_thresholds(values.subspan(p * cells, cells));
+  if (layout_->antithetic() && paths % 2 != 0) {
+    throw std::invalid_argument("Accumulator::add_paths: antithetic paths come in pairs (odd batch)");
+  }
+  for (std::size_t p = 0; p < paths; ++p) count_thresholds(values.subspan(p * cells, cells), p, paths);
   count_overtaking(paths);
+  if (layout_->antithetic()) count_pairs(paths);
   paths_ += paths;
 }
 
-void Accumulator::count_thresholds(std::span<const double> values) {
+void Accumulator::count_thresholds(std::span<const double> values, std::size_t p, std::size_t paths) {
   const std::size_t horizon = layout_->horizon();
   const auto& thresholds = layout_->threshold_series();
   const auto& clubs = layout_->clubs();
+  if (layout_->antithetic()) batch_club_sizes_.resize(clubs.size() * horizon * paths);
   for (std::size_t c = 0; c < clubs.size(); ++c) {
     std::fill(club_scratch_.begin(), club_scratch_.end(), 0);
     for (std::size_t i = clubs[c].first; i < clubs[c].first + clubs[c].count; ++i) {
@@ -71,6 +84,9 @@ void Accumulator::count_thresholds(std::span<const double> values) {
     }
     for (std::size_t t = 1; t <= horizon; ++t) {
       ++club_[club_offset_[c] + (t - 1) * (clubs[c].count + 1) + club_scratch_[t - 1]];
+      if (layout_->antithetic()) {
+        batch_club_sizes_[(c * horizon + t - 1) * paths + p] = static_cast<std::uint32_t>(club_scratch_[t - 1]);
+      }
     }
   }
 }
@@ -79,7 +95,10 @@ void Accumulator::count_overtaking(std::size_t paths) {
   const std::size_t horizon = layout_->horizon();
   const auto& pairs = layout_->overtaking_series();
   ever_ahead_.resize(paths);
-  double* const ever_ahead = ever_ahead_.data();  // a local pointer: no reload per value
+  now_ahead_.resize(paths);
+  double* const ever_ahead = ever_ahead_.data();  // local pointers: no reload per value
+  double* const now_ahead = now_ahead_.data();
+  const bool pairs_wanted = layout_->antithetic();
   for (std::size_t p = 0; p < pairs.size(); ++p) {
     std::fill(ever_ahead_.begin(), ever_ahead_.end(), pairs[p].ahead_at_base ? 1.0 : 0.0);
     for (std::size_t t = 1; t <= horizon; ++t) {
@@ -92,13 +111,91 @@ void Accumulator::count_overtaking(std::size_t paths) {
         const double now = a[k] > b[k] ? 1.0 : 0.0;
         const double seen = ever_ahead[k] > now ? ever_ahead[k] : now;
         ever_ahead[k] = seen;
+        now_ahead[k] = now;
         ahead += now;
         ever += seen;
+      }
+      if (pairs_wanted) {
+        double both_now = 0.0;
+        double both_ever = 0.0;
+        for (std::size_t k = 0; k + 1 < paths; k += 2) {
+          both_now += now_ahead[k] * now_ahead[k + 1];
+          both_ever += ever_ahead[k] * ever_ahead[k + 1];
+        }
+        ahead_both_[p * horizon + t - 1] += static_cast<std::uint64_t>(both_now);
+        ahead_by_both_[p * horizon + t - 1] += static_cast<std::uint64_t>(both_ever);
       }
       ahead_[p * horizon + t - 1] += static_cast<std::uint64_t>(ahead);
       ahead_by_[p * horizon + t - 1] += static_cast<std::uint64_t>(ever);
     }
   }
+}
+
+void Accumulator::count_pairs(std::size_t paths) {
+  const std::size_t horizon = layout_->horizon();
+  const std::size_t pairs = paths / 2;
+  pair_means_.resize(pairs);
+  for (std::size_t c = 0; c < moments_.size(); ++c) {
+    const double* x = columns_.data() + c * paths;
+    for (std::size_t j = 0; j < pairs; ++j) pair_means_[j] = 0.5 * (x[2 * j] + x[2 * j + 1]);
+    pair_moments_[c].add_batch(pair_means_);
+  }
+  const auto& thresholds = layout_->threshold_series();
+  for (std::size_t i = 0; i < thresholds.size(); ++i) {
+    for (std::size_t t = 1; t <= horizon; ++t) {
+      const double* x = columns_.data() + layout_->cell(thresholds[i].series, t) * paths;
+      const double v = thresholds[i].value;
+      std::uint64_t both = 0;
+      for (std::size_t j = 0; j < pairs; ++j) both += (x[2 * j] >= v && x[2 * j + 1] >= v) ? 1 : 0;
+      above_both_[i * horizon + t - 1] += both;
+    }
+  }
+  const auto& clubs = layout_->clubs();
+  for (std::size_t c = 0; c < clubs.size(); ++c) {
+    for (std::size_t t = 1; t <= horizon; ++t) {
+      const std::uint32_t* size = batch_club_sizes_.data() + (c * horizon + t - 1) * paths;
+      for (std::size_t j = 0; j < pairs; ++j) {
+        if (size[2 * j] == size[2 * j + 1]) ++club_both_[club_offset_[c] + (t - 1) * (clubs[c].count + 1) + size[2 * j]];
+      }
+    }
+  }
+}
+
+double Accumulator::proportion_standard_error(std::uint64_t count, std::uint64_t both) const {
+  if (paths_ == 0) return 0.0;
+  const double n = static_cast<double>(paths_);
+  const double p = static_cast<double>(count) / n;
+  if (!layout_->antithetic()) return std::sqrt(p * (1.0 - p) / n);
+  // Pair mean m = (I_1 + I_2) / 2 is 1 for `both` pairs, 1/2 for count - 2 both pairs, else 0.
+  const double pairs = n / 2.0;
+  const double second_moment = (static_cast<double>(both) + 0.25 * static_cast<double>(count - 2 * both)) / pairs;
+  return std::sqrt(std::max(0.0, second_moment - p * p) / pairs);
+}
+
+double Accumulator::mean_standard_error(std::size_t cell) const {
+  return layout_->antithetic() ? pair_moments_.at(cell).standard_error() : moments_.at(cell).standard_error();
+}
+
+double Accumulator::above_standard_error(std::size_t threshold_series, std::size_t year) const {
+  const std::size_t i = threshold_series * layout_->horizon() + year - 1;
+  return proportion_standard_error(above_.at(i), layout_->antithetic() ? above_both_.at(i) : 0);
+}
+
+double Accumulator::ahead_standard_error(std::size_t pair, std::size_t year) const {
+  const std::size_t i = pair * layout_->horizon() + year - 1;
+  return proportion_standard_error(ahead_.at(i), layout_->antithetic() ? ahead_both_.at(i) : 0);
+}
+
+double Accumulator::ahead_by_standard_error(std::size_t pair, std::size_t year) const {
+  const std::size_t i = pair * layout_->horizon() + year - 1;
+  return proportion_standard_error(ahead_by_.at(i), layout_->antithetic() ? ahead_by_both_.at(i) : 0);
+}
+
+double Accumulator::club_size_standard_error(std::size_t club, std::size_t year, std::size_t k) const {
+  const std::size_t members = layout_->clubs().at(club).count;
+  if (k > members) throw std::out_of_range("Accumulator::club_size_standard_error: k exceeds the club");
+  const std::size_t i = club_offset_.at(club) + (year - 1) * (members + 1) + k;
+  return proportion_standard_error(club_.at(i), layout_->antithetic() ? club_both_.at(i) : 0);
 }
 
 void Accumulator::merge(const Accumulator& other) {
@@ -111,6 +208,11 @@ void Accumulator::merge(const Accumulator& other) {
   for (std::size_t i = 0; i < ahead_.size(); ++i) ahead_[i] += other.ahead_[i];
   for (std::size_t i = 0; i < ahead_by_.size(); ++i) ahead_by_[i] += other.ahead_by_[i];
   for (std::size_t i = 0; i < club_.size(); ++i) club_[i] += other.club_[i];
+  for (std::size_t c = 0; c < pair_moments_.size(); ++c) pair_moments_[c].merge(other.pair_moments_[c]);
+  for (std::size_t i = 0; i < above_both_.size(); ++i) above_both_[i] += other.above_both_[i];
+  for (std::size_t i = 0; i < ahead_both_.size(); ++i) ahead_both_[i] += other.ahead_both_[i];
+  for (std::size_t i = 0; i < ahead_by_both_.size(); ++i) ahead_by_both_[i] += other.ahead_by_both_[i];
+  for (std::size_t i = 0; i < club_both_.size(); ++i) club_both_[i] += other.club_both_[i];
   paths_ += other.paths_;
 }
 
@@ -145,7 +247,9 @@ std::size_t Accumulator::memory_bytes() const noexcept {
   std::size_t bytes = sizeof(*this) + moments_.capacity() * sizeof(RunningMoments);
   for (const auto& s : sketches_) bytes += s.memory_bytes();
   bytes += (above_.capacity() + reached_by_.capacity() + first_.capacity() + ahead_.capacity() +
-            ahead_by_.capacity() + club_.capacity()) * sizeof(std::uint64_t);
+            ahead_by_.capacity() + club_.capacity() + above_both_.capacity() + ahead_both_.capacity() +
+            ahead_by_both_.capacity() + club_both_.capacity()) * sizeof(std::uint64_t);
+  bytes += pair_moments_.capacity() * sizeof(RunningMoments);
   return bytes;
 }
 

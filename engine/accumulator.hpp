@@ -62,12 +62,26 @@ public:
   [[nodiscard]] std::uint64_t ahead_by(std::size_t pair, std::size_t year) const;
   /// Paths on which exactly k (0..club size) of club `club`'s series are at or above its threshold in year t.
   [[nodiscard]] std::uint64_t club_size(std::size_t club, std::size_t year, std::size_t k) const;
+  /// Monte Carlo standard errors of the reported figures. Independent paths: sd / sqrt(n) for a mean and
+  /// sqrt(p (1 - p) / n) for a probability. Antithetic pairs (layout().antithetic()): the same statistics of
+  /// the n / 2 pair means, the estimator being the mean of the pair means (docs/models.md).
+  [[nodiscard]] double mean_standard_error(std::size_t cell) const;
+  [[nodiscard]] double above_standard_error(std::size_t threshold_series, std::size_t year) const;
+  [[nodiscard]] double ahead_standard_error(std::size_t pair, std::size_t year) const;
+  [[nodiscard]] double ahead_by_standard_error(std::size_t pair, std::size_t year) const;
+  [[nodiscard]] double club_size_standard_error(std::size_t club, std::size_t year, std::size_t k) const;
   /// Bytes held, for memory accounting.
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
 private:
-  /// Threshold, reached-by, first-crossing and club-size counters of one path.
-  void count_thresholds(std::span<const double> values);
+  /// Threshold, reached-by, first-crossing and club-size counters of path p of a batch of `paths` paths
+  /// (with antithetic pairs, also each path's club sizes, for count_pairs()).
+  void count_thresholds(std::span<const double> values, std::size_t p, std::size_t paths);
+  /// Antithetic pairs only: pair-mean moments per cell and the "both of the pair" counters of the batch
+  /// that add_paths() left in columns_ (an even number of paths starting with a pair's first path).
+  void count_pairs(std::size_t paths);
+  /// Standard error of a proportion count / n; `both` = pairs with both paths counted (antithetic only).
+  [[nodiscard]] double proportion_standard_error(std::uint64_t count, std::uint64_t both) const;
   /// Overtaking counters of the `paths` paths whose cells add_paths() left in columns_ (cell-major).
   void count_overtaking(std::size_t paths);
 
@@ -83,6 +97,15 @@ private:
   std::vector<std::size_t> club_offset_;   ///< start of each club's [year-1][k] block in club_
   std::vector<std::uint64_t> club_;        ///< [club][year-1][k], k = 0..club size
   std::vector<std::size_t> club_scratch_;  ///< one path's members at/above per year (count_thresholds)
+  // Antithetic pairs only (empty otherwise): moments of pair means, and pairs where both paths count.
+  std::vector<RunningMoments> pair_moments_;  ///< [cell]
+  std::vector<std::uint64_t> above_both_;     ///< [threshold_series][year-1]
+  std::vector<std::uint64_t> ahead_both_;     ///< [pair][year-1]
+  std::vector<std::uint64_t> ahead_by_both_;  ///< [pair][year-1]
+  std::vector<std::uint64_t> club_both_;      ///< as club_
+  std::vector<std::uint32_t> batch_club_sizes_;  ///< scratch: [club][year-1][path of the batch]
+  std::vector<double> pair_means_;               ///< scratch: one cell's pair means
+  std::vector<double> now_ahead_;                ///< scratch of count_overtaking(): per path of the batch
   std::vector<double> columns_;            ///< scratch of add_paths(): the batch, cell-major
   std::vector<double> ever_ahead_;         ///< scratch of count_overtaking(): per path of the batch
 };

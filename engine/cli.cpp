@@ -195,8 +195,15 @@ std::string apply_run_flags(Scenario& scenario, const RunFlags& flags) {
     if (!scenario.precision) return "--max-paths only applies with --precision or a precision block";
     scenario.precision->max_paths = *flags.max_paths;
   }
+  if (scenario.antithetic && scenario.paths % 2 != 0) {
+    return fmt::format("the scenario uses antithetic pairs, so --paths must be even (got {})", scenario.paths);
+  }
   if (scenario.precision) {
     if (!flags.max_paths) scenario.precision->max_paths = std::max(scenario.precision->max_paths, scenario.paths);
+    if (scenario.antithetic && scenario.precision->max_paths % 2 != 0) {
+      return fmt::format("the scenario uses antithetic pairs, so --max-paths must be even (got {})",
+                         scenario.precision->max_paths);
+    }
     if (scenario.precision->max_paths < scenario.paths) {
       return fmt::format("--max-paths ({}) is below the first round's paths ({})", scenario.precision->max_paths,
                          scenario.paths);

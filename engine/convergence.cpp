@@ -13,7 +13,7 @@ WorstCell worst_relative_error(const Accumulator& totals, const std::vector<Metr
     for (std::size_t t = 1; t <= layout.horizon(); ++t) {
       const std::size_t cell = layout.cell(s, t);
       const RunningMoments& m = totals.moments(cell);
-      const double se = m.standard_error();
+      const double se = totals.mean_standard_error(cell);
       double relative = 0.0;
       if (se > 0.0) relative = m.mean() != 0.0 ? se / std::abs(m.mean()) : std::numeric_limits<double>::infinity();
       if (relative > worst.relative_se) worst = WorstCell{relative, cell};

@@ -5,7 +5,9 @@
 namespace districtcast {
 
 ResultLayout::ResultLayout(const Scenario& scenario)
-    : horizon_(static_cast<std::size_t>(scenario.horizon)), base_year_(scenario.base_year) {
+    : horizon_(static_cast<std::size_t>(scenario.horizon)),
+      base_year_(scenario.base_year),
+      antithetic_(scenario.antithetic) {
   for (std::size_t d = 0; d < scenario.districts.size(); ++d) {
     const DistrictSpec& district = scenario.districts[d];
     for (Metric m : kAllMetrics) {

@@ -51,6 +51,8 @@ public:
 
   [[nodiscard]] std::size_t horizon() const noexcept { return horizon_; }
   [[nodiscard]] int base_year() const noexcept { return base_year_; }
+  /// Paths come in antithetic pairs (2i, 2i + 1): standard errors use pair means.
+  [[nodiscard]] bool antithetic() const noexcept { return antithetic_; }
   [[nodiscard]] const std::vector<SeriesKey>& series() const noexcept { return series_; }
   [[nodiscard]] const std::vector<ThresholdSeries>& threshold_series() const noexcept { return thresholds_; }
   /// The scenario's overtaking pairs, in scenario order.
@@ -69,6 +71,7 @@ public:
 private:
   std::size_t horizon_;
   int base_year_;
+  bool antithetic_;
   std::vector<SeriesKey> series_;
   std::vector<ThresholdSeries> thresholds_;
   std::vector<OvertakingSeries> overtaking_;

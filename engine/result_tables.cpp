@@ -85,7 +85,7 @@ ResultTables build_result_tables(const Scenario& scenario, const Accumulator& to
       const std::size_t cell = layout.cell(s, t);
       const RunningMoments& m = totals.moments(cell);
       SummaryRow row{scenario.districts[key.district].id, key.metric, layout.base_year() + static_cast<int>(t),
-                     m.mean(), m.standard_deviation(), m.standard_error(), {}};
+                     m.mean(), m.standard_deviation(), totals.mean_standard_error(cell), {}};
       const bool counts = is_firm_metric(key.metric);
       for (double q : scenario.outputs.quantiles) row.quantiles.push_back(cell_quantile(totals.sketch(cell), m, q, counts));
       auto bins = histogram(row, totals.sketch(cell), m, scenario.outputs.histogram_bins, counts);
@@ -95,21 +95,17 @@ ResultTables build_result_tables(const Scenario& scenario, const Accumulator& to
   }
 
   const auto n = totals.paths();
-  /// A proportion of the n paths and its Monte Carlo standard error sqrt(p (1 - p) / n).
-  const auto probability_and_se = [n](std::uint64_t count) {
-    const double p = proportion(count, n);
-    return std::pair{p, n > 0 ? std::sqrt(p * (1 - p) / static_cast<double>(n)) : 0.0};
-  };
   for (std::size_t i = 0; i < layout.threshold_series().size(); ++i) {
     const ThresholdSeries& ts = layout.threshold_series()[i];
     const SeriesKey& key = layout.series()[ts.series];
     const ThresholdSpec& spec = scenario.thresholds[ts.threshold];
     const std::string& district = scenario.districts[key.district].id;
     for (std::size_t t = 1; t <= layout.horizon(); ++t) {
-      const auto [p, se] = probability_and_se(totals.above(i, t));
       tables.thresholds.push_back(ThresholdRow{district, key.metric, ts.value, spec.label,
-                                               layout.base_year() + static_cast<int>(t), p,
-                                               proportion(totals.reached_by(i, t), n), se});
+                                               layout.base_year() + static_cast<int>(t),
+                                               proportion(totals.above(i, t), n),
+                                               proportion(totals.reached_by(i, t), n),
+                                               totals.above_standard_error(i, t)});
     }
     const std::size_t first_k = key.base_value ? 0 : 1;  // only level metrics can cross in the base year
     for (std::size_t k = first_k; k <= layout.horizon() + 1; ++k) {
@@ -125,7 +121,8 @@ ResultTables build_result_tables(const Scenario& scenario, const Accumulator& to
     const std::string& b = scenario.districts[pair.other].id;
     for (const bool by : {false, true}) {
       for (std::size_t t = 1; t <= layout.horizon(); ++t) {
-        const auto [p, se] = probability_and_se(by ? totals.ahead_by(i, t) : totals.ahead(i, t));
+        const double p = proportion(by ? totals.ahead_by(i, t) : totals.ahead(i, t), n);
+        const double se = by ? totals.ahead_by_standard_error(i, t) : totals.ahead_standard_error(i, t);
         tables.events.push_back(EventRow{by ? "ahead_by" : "ahead", a, b, Metric::gdp, std::nullopt, "",
                                          layout.base_year() + static_cast<int>(t), std::nullopt, p, se});
       }
@@ -136,9 +133,10 @@ ResultTables build_result_tables(const Scenario& scenario, const Accumulator& to
     const ThresholdSpec& spec = scenario.thresholds[club.threshold];
     for (std::size_t t = 1; t <= layout.horizon(); ++t) {
       for (std::size_t k = 0; k <= club.count; ++k) {
-        const auto [p, se] = probability_and_se(totals.club_size(c, t, k));
         tables.events.push_back(EventRow{"club_size", "", "", spec.metric, spec.value, spec.label,
-                                         layout.base_year() + static_cast<int>(t), k, p, se});
+                                         layout.base_year() + static_cast<int>(t), k,
+                                         proportion(totals.club_size(c, t, k), n),
+                                         totals.club_size_standard_error(c, t, k)});
       }
     }
   }

@@ -89,6 +89,9 @@ struct Scenario {
   std::vector<OvertakingSpec> overtaking;
   OutputSpec outputs;
   std::optional<PrecisionSpec> precision;  ///< absent: run exactly `paths` paths
+  /// Antithetic pairs: path 2i + 1 uses the negated innovations of path 2i (docs/models.md); every path
+  /// count (paths, max_paths) is then even.
+  bool antithetic = false;
 };
 
 }  // namespace districtcast

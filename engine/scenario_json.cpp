@@ -88,6 +88,7 @@ nlohmann::ordered_json to_json(const Scenario& s) {
   Json overtaking = Json::array();
   for (const auto& o : s.overtaking) overtaking.push_back(Json::array({o.district, o.other}));
   j["overtaking"] = overtaking;
+  j["antithetic"] = s.antithetic;
   j["outputs"] = Json{{"quantiles", s.outputs.quantiles}, {"histogram_bins", s.outputs.histogram_bins}};
   if (s.precision) {
     Json metrics = Json::array();

@@ -243,6 +243,17 @@ public:
     return node.Scalar();
   }
 
+  /// true or false (YAML 1.2 core schema spellings: true/false, True/False, TRUE/FALSE).
+  std::optional<bool> boolean(const YAML::Node& node, const std::string& path) {
+    if (is_plain_scalar(node)) {
+      const std::string& text = node.Scalar();
+      if (text == "true" || text == "True" || text == "TRUE") return true;
+      if (text == "false" || text == "False" || text == "FALSE") return false;
+    }
+    error(node, path, fmt::format("expected true or false, got {}", describe_type(node)));
+    return std::nullopt;
+  }
+
   /// A string that must be one of `choices`.
   std::optional<std::string> choice(const YAML::Node& node, const std::string& path,
                                     const std::vector<std::string>& choices) {
@@ -716,11 +727,26 @@ void check_unique_districts(Validator& v, const YAML::Node& list, const Scenario
   }
 }
 
+/// With antithetic pairs every path count must be even: `paths` and `precision.max_paths`.
+void check_even_paths(Validator& v, const YAML::Node& root, const Scenario& s) {
+  if (s.paths % 2 != 0) {
+    const auto n = Validator::optional(root, "paths");
+    v.error(n ? *n : root["antithetic"], "paths",
+            fmt::format("must be even with antithetic: true (paths come in pairs), got {}", s.paths));
+  }
+  if (s.precision && s.precision->max_paths % 2 != 0) {
+    const YAML::Node precision = root["precision"];
+    const auto n = Validator::optional(precision, "max_paths");
+    v.error(n ? *n : precision, "precision.max_paths",
+            fmt::format("must be even with antithetic: true (paths come in pairs), got {}", s.precision->max_paths));
+  }
+}
+
 Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& default_name) {
   Scenario s;
   if (!v.check_map(root, "", to_strings({"name", "description", "base_year", "horizon", "paths", "seed", "units",
                                           "national", "districts", "correlation", "thresholds", "overtaking",
-                                          "outputs", "precision"}))) {
+                                          "outputs", "precision", "antithetic"}))) {
     return s;
   }
   s.name = default_name;
@@ -765,6 +791,10 @@ Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& 
   }
   if (auto n = Validator::optional(root, "outputs")) read_outputs(v, *n, "outputs", s.outputs);
   if (auto n = Validator::optional(root, "precision"); n && !n->IsNull()) s.precision = read_precision(v, *n, "precision", s);
+  if (auto n = Validator::optional(root, "antithetic")) {
+    s.antithetic = v.boolean(*n, "antithetic").value_or(false);
+    if (s.antithetic) check_even_paths(v, root, s);
+  }
   return s;
 }
 

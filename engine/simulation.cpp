@@ -60,22 +60,25 @@ void Simulation::draw_innovations(std::uint64_t seed, std::uint64_t first, std::
                                   PathWorkspace& work) const {
   const auto first_path = static_cast<std::uint32_t>(first);
   work.batch = count;
-  const auto series = [&](std::size_t s, std::size_t t) {
-    return std::span<double>(work.draws).subspan(draw_index(work, s, t, 0), count);
+  const auto draw = [&](const models::ShockSpec& shocks, std::uint32_t scope, Variable variable, std::size_t series,
+                        std::size_t t) {
+    const std::span<double> out = std::span<double>(work.draws).subspan(draw_index(work, series, t, 0), count);
+    const auto year = static_cast<std::uint32_t>(t + 1);
+    models::draw_shocks(shocks, seed, first_path, scope, variable, year, out);
+    if (!scenario_.antithetic) return;
+    // Path 2i + 1 takes the negated innovation of path 2i (its own draw above is discarded).
+    for (std::size_t k = 0; k < count; ++k) {
+      if ((first_path + k) % 2 == 0) continue;
+      out[k] = k > 0 ? -out[k - 1] : -models::draw_shock(shocks, seed, first_path - 1, scope, variable, year);
+    }
   };
   for (std::size_t t = 0; t < horizon_; ++t) {
-    const auto year = static_cast<std::uint32_t>(t + 1);
     if (national_growth_) {
-      models::draw_shocks(national_growth_->spec().shocks, seed, first_path, kNationalScope, Variable::national_growth,
-                          year, series(kNationalSeries, t));
+      draw(national_growth_->spec().shocks, kNationalScope, Variable::national_growth, kNationalSeries, t);
     }
-    if (inflation_) {
-      models::draw_shocks(inflation_->spec().shocks, seed, first_path, kNationalScope, Variable::inflation, year,
-                          series(kInflationSeries, t));
-    }
+    if (inflation_) draw(inflation_->spec().shocks, kNationalScope, Variable::inflation, kInflationSeries, t);
     for (std::size_t d = 0; d < districts_.size(); ++d) {
-      models::draw_shocks(districts_[d].shocks, seed, first_path, districts_[d].scope, Variable::district_shock, year,
-                          series(kFirstDistrictSeries + d, t));
+      draw(districts_[d].shocks, districts_[d].scope, Variable::district_shock, kFirstDistrictSeries + d, t);
     }
   }
 }

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -216,6 +217,29 @@ TEST(CliRun, ResultFilesAreByteIdenticalForThreads1238) {
     const auto manifest = nlohmann::json::parse(testing::read_file(out / "manifest.json"));
     EXPECT_EQ(manifest["threads"], std::stoi(threads));
   }
+}
+
+TEST(CliRun, AntitheticRunsAreByteIdenticalForAnyThreadsAndNeedEvenPaths) {
+  const testing::TempDir tmp;
+  std::string text = testing::read_file(source_path("scenarios/trillion_club.yaml"));
+  text += "\nantithetic: true\n";
+  const fs::path scenario = tmp.path() / "anti.yaml";
+  {
+    std::ofstream out(scenario);
+    out << text;
+  }
+  std::map<std::string, std::string> reference;
+  for (const char* threads : {"1", "2", "3"}) {
+    const fs::path out = tmp.path() / threads;
+    const auto r = run_cli({"run", scenario.string(), "--paths", "4000", "--threads", threads, "--out", out.string(),
+                            "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    expect_same_result_files(reference, out, std::string("antithetic, --threads ") + threads);
+  }
+  const auto odd = run_cli({"run", scenario.string(), "--paths", "4001", "--out", (tmp.path() / "odd").string()});
+  EXPECT_EQ(odd.exit_code, 2);
+  EXPECT_NE(odd.err.find("--paths must be even"), std::string::npos) << odd.err;
+  EXPECT_FALSE(fs::exists(tmp.path() / "odd"));
 }
 
 TEST(CliRun, ResultFilesAreByteIdenticalForEverySimdKernel) {

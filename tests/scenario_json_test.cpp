@@ -83,7 +83,7 @@ TEST(ScenarioJson, MinimalScenarioHasEveryResolvedDefault) {
   const Json j = to_json(load_ok(kMinimal));
   EXPECT_EQ(keys(j), (std::vector<std::string>{"name", "description", "base_year", "horizon", "paths", "seed", "units",
                                                "national", "districts", "correlation", "thresholds", "overtaking",
-                                               "outputs"}));
+                                               "antithetic", "outputs"}));
   EXPECT_EQ(j["name"], "default_name");
   EXPECT_EQ(j["description"], "");
   EXPECT_EQ(j["base_year"], 2024);
@@ -109,6 +109,7 @@ TEST(ScenarioJson, MinimalScenarioHasEveryResolvedDefault) {
   EXPECT_EQ(j["correlation"], Json::array());
   EXPECT_EQ(j["thresholds"], Json::array());
   EXPECT_EQ(j["overtaking"], Json::array());  // one district: no pair
+  EXPECT_EQ(j["antithetic"], false);
   EXPECT_EQ(j["outputs"]["quantiles"], Json({0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95}));
   EXPECT_EQ(j["outputs"]["histogram_bins"], 20);
 }

@@ -877,6 +877,20 @@ TEST(ScenarioLoader, OvertakingErrors) {
   EXPECT_ERROR(TWO_DISTRICTS "overtaking: pudong\n", "overtaking", WORDS("list"), 6, 13);
 }
 
+TEST(ScenarioLoader, AntitheticIsABooleanAndNeedsEvenPathCounts) {
+  const LoadResult on = load(TWO_DISTRICTS "antithetic: true\npaths: 1000\n");
+  ASSERT_TRUE(on.ok()) << all_errors(on);
+  EXPECT_TRUE(on.scenario->antithetic);
+  const LoadResult off = load(TWO_DISTRICTS "antithetic: false\npaths: 1001\n");
+  ASSERT_TRUE(off.ok()) << all_errors(off);
+  EXPECT_FALSE(off.scenario->antithetic);
+  EXPECT_FALSE(load(TWO_DISTRICTS).scenario->antithetic);
+  EXPECT_ERROR(TWO_DISTRICTS "antithetic: yes\n", "antithetic", WORDS("expected true or false", "'yes'"), 6, 13);
+  EXPECT_ERROR(TWO_DISTRICTS "antithetic: true\npaths: 1001\n", "paths", WORDS("must be even", "1001"), 7, 8);
+  EXPECT_ERROR(TWO_DISTRICTS "antithetic: true\npaths: 1000\nprecision: {target: 0.01, max_paths: 5001}\n",
+               "precision.max_paths", WORDS("must be even", "5001"), 8, 38);
+}
+
 TEST(ScenarioLoader, CorrelationNotPositiveSemiDefinite) {
   EXPECT_ERROR(R"yaml(base_year: 2024
 horizon: 5

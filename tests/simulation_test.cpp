@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -223,6 +224,91 @@ overtaking:
       EXPECT_NEAR(fraction(acc.club_size(0, t, k)), club[k], tolerance(club[k])) << "year " << t << " k " << k;
     }
   }
+}
+
+const char* kAntithetic = R"yaml(
+base_year: 2024
+horizon: 4
+antithetic: true
+districts:
+  - {id: a, gdp: 1000, growth: {mean: 0.05, volatility: 0.04}}
+  - {id: b, gdp: 900, growth: {mean: 0.07, volatility: 0.05, shocks: student_t, dof: 5}}
+thresholds:
+  - {metric: gdp, value: 1100}
+overtaking:
+  - [b, a]
+)yaml";
+
+// Path 2i + 1 uses the negated innovations of path 2i, for normal and Student-t shocks alike, also when the
+// odd path is simulated alone (its partner's draw is then made separately).
+TEST(Simulation, AntitheticPairsHaveExactlyNegatedInnovations) {
+  const Simulation simulation(load(kAntithetic));
+  PathWorkspace work = simulation.make_workspace();
+  const std::size_t cells = simulation.layout().cell_count();
+  std::vector<double> batch(cells * 4);
+  simulation.simulate_paths(7, 10, 4, work, batch);  // paths 10..13
+  for (std::size_t d = 0; d < 2; ++d) {
+    const double mean = d == 0 ? 0.05 : 0.07;
+    const std::size_t series = *simulation.layout().find_series(d, Metric::gdp_growth);
+    for (std::size_t t = 1; t <= 4; ++t) {
+      const std::size_t cell = simulation.layout().cell(series, t);
+      for (std::size_t pair = 0; pair < 2; ++pair) {
+        const double even = batch[2 * pair * cells + cell] - mean;
+        const double odd = batch[(2 * pair + 1) * cells + cell] - mean;
+        EXPECT_NE(even, 0.0);
+        EXPECT_NEAR(odd, -even, 1e-16) << "district " << d << " year " << t << " pair " << pair;
+      }
+    }
+  }
+  std::vector<double> alone(cells);
+  simulation.simulate_path(7, 11, work, alone);
+  for (std::size_t c = 0; c < cells; ++c) EXPECT_EQ(alone[c], batch[cells + c]) << c;
+}
+
+// With pairs, every reported standard error is that of the n/2 pair means: checked against a direct
+// computation over the same simulated paths; for growth (linear in the innovations) the pair means are
+// constant, so the error of its mean is 0 where independent paths would give sd / sqrt(n).
+TEST(Simulation, AntitheticStandardErrorsUsePairMeans) {
+  const Simulation simulation(load(kAntithetic));
+  const std::uint64_t n = 4000;
+  const RunOutcome outcome = run(simulation, n, 3, 2);
+  const Accumulator& acc = *outcome.totals;
+  const ResultLayout& layout = simulation.layout();
+  PathWorkspace work = simulation.make_workspace();
+  std::vector<double> x(layout.cell_count()), y(layout.cell_count());
+  const std::size_t gdp = layout.cell(*layout.find_series(0, Metric::gdp), 4);
+  const std::size_t growth = layout.cell(*layout.find_series(0, Metric::gdp_growth), 4);
+  std::vector<double> pair_gdp;
+  double above_sum = 0.0, above_squares = 0.0, ahead_sum = 0.0, ahead_squares = 0.0;
+  for (std::uint64_t p = 0; p < n; p += 2) {
+    simulation.simulate_path(3, p, work, x);
+    simulation.simulate_path(3, p + 1, work, y);
+    pair_gdp.push_back(0.5 * (x[gdp] + y[gdp]));
+    const double above = 0.5 * ((x[gdp] >= 1100 ? 1 : 0) + (y[gdp] >= 1100 ? 1 : 0));
+    above_sum += above;
+    above_squares += above * above;
+    const std::size_t b_gdp = layout.cell(*layout.find_series(1, Metric::gdp), 4);
+    const double ahead = 0.5 * ((x[b_gdp] > x[gdp] ? 1 : 0) + (y[b_gdp] > y[gdp] ? 1 : 0));
+    ahead_sum += ahead;
+    ahead_squares += ahead * ahead;
+  }
+  const double pairs = static_cast<double>(n / 2);
+  double mean = 0.0, m2 = 0.0;
+  for (const double v : pair_gdp) mean += v / pairs;
+  for (const double v : pair_gdp) m2 += (v - mean) * (v - mean);
+  EXPECT_NEAR(acc.mean_standard_error(gdp), std::sqrt(m2 / (pairs - 1.0) / pairs), 1e-9 * mean);
+  EXPECT_LT(acc.mean_standard_error(gdp), acc.moments(gdp).standard_error());
+  EXPECT_LT(acc.mean_standard_error(growth), 1e-12);
+  EXPECT_GT(acc.moments(growth).standard_error(), 1e-4);
+  const auto proportion_se = [pairs](double sum, double squares) {
+    const double p = sum / pairs;
+    return std::sqrt(std::max(0.0, squares / pairs - p * p) / pairs);
+  };
+  EXPECT_NEAR(acc.above_standard_error(0, 4), proportion_se(above_sum, above_squares), 1e-12);
+  EXPECT_NEAR(acc.ahead_standard_error(0, 4), proportion_se(ahead_sum, ahead_squares), 1e-12);
+  // The pair-mean estimator stays unbiased: GDP's mean against the closed form of district a.
+  const double exact = 1000.0 * std::exp(0.05 * 4 + 0.5 * 0.04 * 0.04 * 4);
+  EXPECT_NEAR(acc.moments(gdp).mean(), exact, 4 * acc.mean_standard_error(gdp));
 }
 
 TEST(Simulation, PathIsAPureFunctionOfSeedAndPath) {
