@@ -85,13 +85,13 @@ double time_rng_floor(const Scenario& scenario, std::uint64_t paths, double& che
         for (std::uint32_t t = 1; t <= horizon; ++t) {
           RandomStream exits = streams.stream(scope, Variable::firm_exits, t);
           for (std::uint32_t cohort = 0; cohort < t; ++cohort) {
-            const std::uint64_t size = cohort == 0 ? f.stock : static_cast<std::uint64_t>(f.births.rate);
+            const std::uint64_t size = cohort == 0 ? f.stock : static_cast<std::uint64_t>(f.births.rate.value);
             const std::size_t age =
                 cohort == 0 ? f.exit_hazard.size() : std::min<std::size_t>(t - cohort, f.exit_hazard.size());
             sum += static_cast<double>(models::draw_binomial(size, f.exit_hazard[age - 1], exits));
           }
           RandomStream births = streams.stream(scope, Variable::firm_births, t);
-          double mean = f.births.rate;
+          double mean = f.births.rate.value;
           if (f.births.dispersion) {
             boost::random::gamma_distribution<double> gamma(*f.births.dispersion, mean / *f.births.dispersion);
             mean = gamma(births);

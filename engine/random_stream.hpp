@@ -19,6 +19,11 @@ enum class Variable : std::uint16_t {
   district_shock = 3,   ///< district growth innovations (before correlation)
   firm_births = 4,      ///< firm births in a year
   firm_exits = 5,       ///< cohort exits in a year
+  parameter = 6,        ///< an uncertain model parameter, drawn once per path (year 0)
+  regime = 7,           ///< the uniform that moves a regime chain into year t (t = 0: initial regime)
+  jump_count = 8,       ///< number of growth jumps in a year
+  jump_size = 9,        ///< sizes of the jumps of a year
+  scheduled_shock = 10, ///< whether a scheduled shock fires (year 0)
 };
 
 /// Scope id of national (non-district) variables.
@@ -35,6 +40,10 @@ inline constexpr std::uint32_t kNationalScope = 0xFFFFFFFFu;
   }
   return h;
 }
+
+/// Scope id of a named item (a sector "district/sector", a scheduled shock, an uncertain parameter): the
+/// same FNV-1a hash, so its draws depend on its name only.
+[[nodiscard]] constexpr std::uint32_t name_scope(std::string_view name) noexcept { return district_scope(name); }
 
 /// Philox4x32-10 (Random123) as a C++ uniform random bit generator (32-bit words), usable with
 /// Boost.Random distributions. A stream yields up to 2^32 blocks of four words.

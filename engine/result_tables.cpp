@@ -54,7 +54,7 @@ std::vector<HistogramRow> histogram(const SummaryRow& cell, const QuantileSketch
   }
   std::vector<HistogramRow> rows;
   auto add = [&](double lower, double upper, std::uint64_t n) {
-    rows.push_back(HistogramRow{cell.district, cell.metric, cell.year, lower, upper,
+    rows.push_back(HistogramRow{cell.district, cell.sector, cell.metric, cell.year, lower, upper,
                                 total > 0 ? static_cast<double>(n) / total : 0.0});
   };
   add(-inf, low, tally[0]);
@@ -71,6 +71,38 @@ double proportion(std::uint64_t count, std::uint64_t total) {
   return total > 0 ? static_cast<double>(count) / static_cast<double>(total) : 0.0;
 }
 
+/// regimes.csv, shocks.csv and parameters.csv rows from the driver series.
+void add_driver_rows(const Scenario& scenario, const Accumulator& totals, ResultTables& tables) {
+  const ResultLayout& layout = totals.layout();
+  for (std::size_t i = 0; i < layout.drivers().size(); ++i) {
+    const DriverSeries& driver = layout.drivers()[i];
+    const std::size_t series = layout.driver_series(i);
+    if (driver.kind == DriverKind::parameter) {
+      const std::size_t cell = layout.cell(series, 1);
+      const RunningMoments& m = totals.moments(cell);
+      const auto& distribution = scenario.parameters[i - (layout.drivers().size() - scenario.parameters.size())].distribution;
+      ParameterRow row{driver.name, std::string(models::to_string(distribution.family)), distribution.args,
+                       distribution.mean(), distribution.standard_deviation(), m.mean(), m.standard_deviation(),
+                       totals.mean_standard_error(cell), {}};
+      for (double q : scenario.outputs.quantiles) row.quantiles.push_back(cell_quantile(totals.sketch(cell), m, q, false));
+      tables.parameters.push_back(std::move(row));
+      continue;
+    }
+    for (std::size_t t = 1; t <= layout.horizon(); ++t) {
+      const std::size_t cell = layout.cell(series, t);
+      const int year = layout.base_year() + static_cast<int>(t);
+      const double mean = totals.moments(cell).mean();
+      const double se = totals.mean_standard_error(cell);
+      if (driver.kind == DriverKind::regime) {
+        tables.regimes.push_back(RegimeRow{driver.name, driver.detail, year, mean, se});
+      } else {
+        tables.shocks.push_back(
+            ShockRow{driver.kind == DriverKind::jumps ? "jumps" : "scheduled", driver.name, year, mean, se});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 ResultTables build_result_tables(const Scenario& scenario, const Accumulator& totals) {
@@ -84,8 +116,10 @@ ResultTables build_result_tables(const Scenario& scenario, const Accumulator& to
     for (std::size_t t = 1; t <= layout.horizon(); ++t) {
       const std::size_t cell = layout.cell(s, t);
       const RunningMoments& m = totals.moments(cell);
-      SummaryRow row{scenario.districts[key.district].id, key.metric, layout.base_year() + static_cast<int>(t),
-                     m.mean(), m.standard_deviation(), totals.mean_standard_error(cell), {}};
+      const DistrictSpec& district = scenario.districts[key.district];
+      SummaryRow row{district.id, key.sector ? district.sectors[*key.sector].id : std::string(), key.metric,
+                     layout.base_year() + static_cast<int>(t), m.mean(), m.standard_deviation(),
+                     totals.mean_standard_error(cell), {}};
       const bool counts = is_firm_metric(key.metric);
       for (double q : scenario.outputs.quantiles) row.quantiles.push_back(cell_quantile(totals.sketch(cell), m, q, counts));
       auto bins = histogram(row, totals.sketch(cell), m, scenario.outputs.histogram_bins, counts);
@@ -140,6 +174,7 @@ ResultTables build_result_tables(const Scenario& scenario, const Accumulator& to
       }
     }
   }
+  add_driver_rows(scenario, totals, tables);
   return tables;
 }
 

@@ -16,6 +16,7 @@ namespace districtcast {
 /// A row of summary.csv.
 struct SummaryRow {
   std::string district;
+  std::string sector;  ///< empty for district totals
   Metric metric = Metric::gdp;
   int year = 0;
   double mean = 0, sd = 0, mc_se = 0;
@@ -25,6 +26,7 @@ struct SummaryRow {
 /// A row of histograms.csv. Open tail bins have lower = -inf or upper = +inf.
 struct HistogramRow {
   std::string district;
+  std::string sector;  ///< empty for district totals
   Metric metric = Metric::gdp;
   int year = 0;
   double lower = 0, upper = 0, probability = 0;
@@ -64,6 +66,34 @@ struct EventRow {
   double probability = 0, mc_se = 0;
 };
 
+/// A row of regimes.csv: the probability that `chain` is in `regime` in `year`.
+struct RegimeRow {
+  std::string chain;  ///< "national", or the district / "district.sector" with its own chain
+  std::string regime;
+  int year = 0;
+  double probability = 0, mc_se = 0;
+};
+
+/// A row of shocks.csv: how often a shock fired. Scheduled: the probability it has fired by `year`.
+/// Jumps: the expected number of jumps of unit `shock` ("national" = every district) in `year`.
+struct ShockRow {
+  std::string kind;  ///< "scheduled" or "jumps"
+  std::string shock;
+  int year = 0;
+  double frequency = 0, mc_se = 0;
+};
+
+/// A row of parameters.csv: the drawn distribution of one uncertain parameter (an input distribution),
+/// next to the closed-form mean and sd of the distribution it was drawn from.
+struct ParameterRow {
+  std::string parameter;     ///< UncertainParameter::key
+  std::string family;        ///< e.g. normal
+  std::vector<double> args;  ///< as written, e.g. 0.05 0.01 (beta always with low and high)
+  double target_mean = 0, target_sd = 0;
+  double mean = 0, sd = 0, mc_se = 0;
+  std::vector<double> quantiles;  ///< one per ResultTables::quantile_names
+};
+
 /// All result tables of a run.
 struct ResultTables {
   std::uint64_t paths = 0;
@@ -73,6 +103,9 @@ struct ResultTables {
   std::vector<ThresholdRow> thresholds;
   std::vector<FirstCrossingRow> first_crossing;
   std::vector<EventRow> events;  ///< overtaking pairs (ahead, ahead_by by year), then clubs (by year, size)
+  std::vector<RegimeRow> regimes;
+  std::vector<ShockRow> shocks;
+  std::vector<ParameterRow> parameters;
 };
 
 /// Builds every table from merged statistics. Quantiles are the sketch's, clamped to the cell's exact

@@ -6,6 +6,8 @@
 #include "models/ar1_process.hpp"
 #include "models/firm_dynamics.hpp"
 #include "models/growth_model.hpp"
+#include "models/param_distribution.hpp"
+#include "models/regime_chain.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -18,6 +20,19 @@ namespace districtcast {
 struct NationalSpec {
   std::optional<models::Ar1Spec> growth;
   std::optional<models::Ar1Spec> inflation;
+  /// `national.regimes`: the chain shared by every regime_switching model without its own `transition`.
+  std::optional<models::RegimeChainSpec> regimes;
+  /// `national.jumps`: jumps added to the growth of every district (each sector of a split district).
+  std::optional<models::JumpSpec> jumps;
+};
+
+/// One entry of a district's `sectors`: a part of its economy with its own growth (and firms).
+struct SectorSpec {
+  std::string id;      ///< unique within the district; [a-z0-9_]
+  std::string name;    ///< display name (defaults to id)
+  double share = 0.0;  ///< share of the district's base-year GDP, in (0, 1]; shares sum to 1
+  models::GrowthSpec growth;
+  std::optional<models::FirmSpec> firms;
 };
 
 /// One entry of `districts`.
@@ -25,8 +40,49 @@ struct DistrictSpec {
   std::string id;      ///< unique; [a-z0-9_] identifier used in outputs
   std::string name;    ///< display name (defaults to id)
   double gdp = 0.0;    ///< base-year nominal GDP (> 0), in `units`
-  models::GrowthSpec growth;
-  std::optional<models::FirmSpec> firms;
+  models::GrowthSpec growth;              ///< unused when the district has sectors
+  std::optional<models::FirmSpec> firms;  ///< unused when the district has sectors
+  /// Sectors (empty: the district is one unit). GDP, growth and firms of the district are then totals.
+  std::vector<SectorSpec> sectors;
+  /// Correlation c in [0, 1] between the innovations of any two sectors: e_s = sqrt(c) eps_d + sqrt(1 - c) z_s.
+  double sector_correlation = 0.0;
+  /// True when some unit (the district or a sector) has firms, so the district reports firm metrics.
+  [[nodiscard]] bool has_firms() const noexcept {
+    if (sectors.empty()) return firms.has_value();
+    for (const auto& s : sectors) {
+      if (s.firms) return true;
+    }
+    return false;
+  }
+  /// Base-year firm stock of the district (sum over sectors); 0 without firms.
+  [[nodiscard]] std::uint64_t firm_stock() const noexcept {
+    if (sectors.empty()) return firms ? firms->stock : 0;
+    std::uint64_t stock = 0;
+    for (const auto& s : sectors) stock += s.firms ? s.firms->stock : 0;
+    return stock;
+  }
+};
+
+/// One entry of `scheduled_shocks`: fires once per path with `probability`; if it fires, growth of the
+/// targeted units in year y >= year is changed by growth_impact * persistence^(y - year).
+struct ScheduledShockSpec {
+  std::string name;  ///< unique; [a-z0-9_]
+  int year = 0;      ///< calendar year of the first hit, in base_year + 1 .. base_year + horizon
+  models::Param probability;
+  models::Param growth_impact;
+  models::Param persistence;  ///< in [0, 1]: the share of the hit left one year later
+  /// Targets: "district" (all its sectors) or "district.sector"; empty means every district.
+  std::vector<std::string> targets;
+};
+
+/// One uncertain parameter (`key: {family: [args]}`), drawn once per path from its own stream.
+struct UncertainParameter {
+  /// Stable name, by ids: e.g. "nanshan.growth.mean", "nanshan.it.growth.regimes.slowdown.mean",
+  /// "national.growth.volatility", "scheduled_shocks.export_controls.probability". Its stream scope is a
+  /// hash of it, so the draws do not depend on the order of the file or on other parameters.
+  std::string key;
+  std::string path;  ///< where it was written, e.g. "districts[0].growth.mean"
+  models::ParamDistribution distribution;
 };
 
 /// One entry of `correlation`: [a, b, rho].
@@ -92,6 +148,9 @@ struct Scenario {
   /// Antithetic pairs: path 2i + 1 uses the negated innovations of path 2i (docs/models.md); every path
   /// count (paths, max_paths) is then even.
   bool antithetic = false;
+  std::vector<ScheduledShockSpec> scheduled_shocks;
+  /// Every uncertain parameter, in file order; Param::slot indexes this list.
+  std::vector<UncertainParameter> parameters;
 };
 
 }  // namespace districtcast

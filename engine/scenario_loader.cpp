@@ -3,6 +3,8 @@
 #include "engine/correlation.hpp"
 #include "engine/quantile_names.hpp"
 #include "engine/random_stream.hpp"
+#include "engine/scenario_models.hpp"
+#include "engine/scenario_validator.hpp"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -20,471 +22,11 @@
 
 namespace districtcast {
 namespace {
-
-/// An allowed numeric interval; open ends exclude the bound.
-struct Range {
-  double low = -std::numeric_limits<double>::infinity();
-  double high = std::numeric_limits<double>::infinity();
-  bool low_open = false;
-  bool high_open = false;
-
-  [[nodiscard]] bool contains(double x) const {
-    const bool above = low_open ? x > low : x >= low;
-    const bool below = high_open ? x < high : x <= high;
-    return above && below;
-  }
-  [[nodiscard]] std::string describe() const {
-    const bool has_low = std::isfinite(low);
-    const bool has_high = std::isfinite(high);
-    if (has_low && has_high) {
-      return fmt::format("must be in {}{}, {}{}", low_open ? "(" : "[", low, high, high_open ? ")" : "]");
-    }
-    if (has_low) return fmt::format("must be {} {}", low_open ? ">" : ">=", low);
-    if (has_high) return fmt::format("must be {} {}", high_open ? "<" : "<=", high);
-    return "must be a finite number";
-  }
-};
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-const Range kAnyNumber{};
-const Range kNonNegative{0.0, kInf};
-const Range kPositive{0.0, kInf, true};
-const Range kOpenUnit{-1.0, 1.0, true, true};
-const Range kProbability{0.0, 1.0};
-const Range kCorrelation{-1.0, 1.0};
-
-std::string describe_type(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null: return "nothing (null)";
-    case YAML::NodeType::Scalar: return node.Tag() == "!" ? fmt::format("the string \"{}\"", node.Scalar())
-                                                          : fmt::format("'{}'", node.Scalar());
-    case YAML::NodeType::Sequence:
-      return node.size() == 1 ? "a list of 1 entry" : fmt::format("a list of {} entries", node.size());
-    case YAML::NodeType::Map: return "a mapping";
-    default: return "nothing";
-  }
-}
-
-bool is_plain_scalar(const YAML::Node& node) { return node.IsScalar() && node.Tag() != "!"; }
-
-/// Collects diagnostics and turns YAML nodes into typed values.
-class Validator {
-public:
-  explicit Validator(std::string file) : file_(std::move(file)) {}
-
-  void error(const YAML::Node& at, const std::string& path, std::string message) {
-    Diagnostic d{file_, path, std::move(message), 0, 0};
-    if (at.IsDefined()) {
-      YAML::Mark mark = at.Mark();
-      // An empty value (`mean:`) has no position of its own (yaml-cpp gives the next token's): use its key's.
-      if (at.IsNull()) {
-        if (const auto key = key_marks_.find(path); key != key_marks_.end()) mark = key->second;
-      }
-      if (mark.line >= 0) {
-        d.line = mark.line + 1;
-        d.column = mark.column + 1;
-      }
-    }
-    errors_.push_back(std::move(d));
-  }
-  void error_at(const YAML::Mark& mark, const std::string& path, std::string message) {
-    errors_.push_back(Diagnostic{file_, path, std::move(message), mark.line >= 0 ? mark.line + 1 : 0,
-                                 mark.line >= 0 ? mark.column + 1 : 0});
-  }
-  [[nodiscard]] std::size_t error_count() const { return errors_.size(); }
-  std::vector<Diagnostic> take_errors() { return std::move(errors_); }
-
-  /// Checks that `node` is a mapping whose keys are unique strings from `allowed`. Keys in `elsewhere`
-  /// are known but do not apply here; their value explains why. Returns false if `node` is not a map.
-  bool check_map(const YAML::Node& node, const std::string& path, const std::vector<std::string>& allowed,
-                 const std::map<std::string, std::string>& elsewhere = {}) {
-    if (!node.IsMap()) {
-      error(node, path, fmt::format("expected a mapping (key: value lines), got {}", describe_type(node)));
-      return false;
-    }
-    std::set<std::string> seen;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node key = it->first;
-      if (!key.IsScalar()) {
-        error(key, path, "keys must be plain words");
-        continue;
-      }
-      const std::string name = key.Scalar();
-      const std::string key_path = join(path, name);
-      key_marks_.emplace(key_path, key.Mark());
-      if (!seen.insert(name).second) {
-        error(key, key_path, "duplicate key");
-        continue;
-      }
-      if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
-      if (const auto why = elsewhere.find(name); why != elsewhere.end()) {
-        error(key, key_path, why->second);
-        continue;
-      }
-      const std::string suggestion = closest_match(name, allowed);
-      error(key, key_path,
-            suggestion.empty() ? fmt::format("unknown key (allowed here: {})", fmt::join(allowed, ", "))
-                               : fmt::format("unknown key; did you mean '{}'?", suggestion));
-    }
-    return true;
-  }
-
-  static std::string join(const std::string& path, const std::string& key) {
-    return path.empty() ? key : path + "." + key;
-  }
-  static std::string index(const std::string& path, std::size_t i) { return fmt::format("{}[{}]", path, i); }
-
-  /// A required child: reports "missing required key" at the parent when absent.
-  std::optional<YAML::Node> required(const YAML::Node& map, const std::string& path, const std::string& key) {
-    const YAML::Node child = map[key];
-    if (!child.IsDefined()) {
-      error(map, join(path, key), "missing required key");
-      return std::nullopt;
-    }
-    return child;
-  }
-  static std::optional<YAML::Node> optional(const YAML::Node& map, const std::string& key) {
-    const YAML::Node child = map[key];
-    if (!child.IsDefined()) return std::nullopt;
-    return child;
-  }
-
-  std::optional<double> number(const YAML::Node& node, const std::string& path, const Range& range) {
-    if (!is_plain_scalar(node)) {
-      error(node, path, fmt::format("expected a number, got {}", describe_type(node)));
-      return std::nullopt;
-    }
-    const std::string& text = node.Scalar();
-    // YAML's .inf/-.inf/.nan (any case); from_chars does not read them. Its own inf/nan forms are caught by
-    // the isfinite check below; other text (e.g. "banana") is "expected a number".
-    std::string lowered = text.substr(!text.empty() && (text[0] == '+' || text[0] == '-') ? 1 : 0);
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (lowered == ".inf" || lowered == ".nan") {
-      error(node, path, fmt::format("must be a finite number (got {})", text));
-      return std::nullopt;
-    }
-    double value = 0.0;
-    const char* begin = text.data();
-    const char* end = text.data() + text.size();
-    if (!text.empty() && *begin == '+') ++begin;
-    const auto [ptr, ec] = std::from_chars(begin, end, value);
-    if (ec == std::errc::result_out_of_range) {
-      error(node, path, fmt::format("number out of range (got {})", text));
-      return std::nullopt;
-    }
-    if (ec != std::errc() || ptr != end || text.empty()) {
-      error(node, path, fmt::format("expected a number, got {}", describe_type(node)));
-      return std::nullopt;
-    }
-    if (!std::isfinite(value)) {
-      error(node, path, fmt::format("must be a finite number (got {})", text));
-      return std::nullopt;
-    }
-    if (!range.contains(value)) {
-      error(node, path, fmt::format("{} (got {})", range.describe(), text));
-      return std::nullopt;
-    }
-    return value;
-  }
-
-  /// An integer in [low, high]; accepts exact integral forms such as 1e6.
-  std::optional<std::uint64_t> unsigned_integer(const YAML::Node& node, const std::string& path, std::uint64_t low,
-                                                std::uint64_t high) {
-    if (!is_plain_scalar(node)) {
-      error(node, path, fmt::format("expected a whole number, got {}", describe_type(node)));
-      return std::nullopt;
-    }
-    const std::string& text = node.Scalar();
-    std::uint64_t value = 0;
-    const char* begin = text.data();
-    const char* end = text.data() + text.size();
-    if (!text.empty() && *begin == '+') ++begin;
-    auto [ptr, ec] = std::from_chars(begin, end, value);
-    if (ec == std::errc() && ptr == end && !text.empty()) {
-      if (value < low || value > high) {
-        error(node, path, fmt::format("must be in [{}, {}] (got {})", low, high, text));
-        return std::nullopt;
-      }
-      return value;
-    }
-    if (!text.empty() && text[0] == '-' && text.find_first_not_of("-0123456789") == std::string::npos) {
-      error(node, path, fmt::format("must be in [{}, {}] (got {})", low, high, text));
-      return std::nullopt;
-    }
-    if (ec == std::errc::result_out_of_range && ptr == end) {  // all digits, above 2^64 - 1
-      error(node, path, fmt::format("must be in [{}, {}] (got {})", low, high, text));
-      return std::nullopt;
-    }
-    // Fall back to a floating form that is an exact whole number, e.g. 2e6.
-    double as_double = 0.0;
-    auto [dptr, dec] = std::from_chars(begin, end, as_double);
-    if (dptr == end && (dec == std::errc::result_out_of_range || (dec == std::errc() && std::isfinite(as_double)))) {
-      if (dec == std::errc() && as_double != std::floor(as_double)) {
-        error(node, path, fmt::format("expected a whole number (got {})", text));
-        return std::nullopt;
-      }
-      // 2^64 (the double nearest to UINT64_MAX) would overflow the conversion below.
-      if (dec != std::errc() || as_double < static_cast<double>(low) || as_double > static_cast<double>(high) ||
-          as_double >= 18446744073709551616.0) {
-        error(node, path, fmt::format("must be in [{}, {}] (got {})", low, high, text));
-        return std::nullopt;
-      }
-      return static_cast<std::uint64_t>(as_double);
-    }
-    error(node, path, fmt::format("expected a whole number, got {}", describe_type(node)));
-    return std::nullopt;
-  }
-
-  std::optional<std::string> string(const YAML::Node& node, const std::string& path) {
-    if (!node.IsScalar()) {
-      error(node, path, fmt::format("expected text, got {}", describe_type(node)));
-      return std::nullopt;
-    }
-    return node.Scalar();
-  }
-
-  /// true or false (YAML 1.2 core schema spellings: true/false, True/False, TRUE/FALSE).
-  std::optional<bool> boolean(const YAML::Node& node, const std::string& path) {
-    if (is_plain_scalar(node)) {
-      const std::string& text = node.Scalar();
-      if (text == "true" || text == "True" || text == "TRUE") return true;
-      if (text == "false" || text == "False" || text == "FALSE") return false;
-    }
-    error(node, path, fmt::format("expected true or false, got {}", describe_type(node)));
-    return std::nullopt;
-  }
-
-  /// A string that must be one of `choices`.
-  std::optional<std::string> choice(const YAML::Node& node, const std::string& path,
-                                    const std::vector<std::string>& choices) {
-    auto text = string(node, path);
-    if (!text) return std::nullopt;
-    if (std::find(choices.begin(), choices.end(), *text) != choices.end()) return text;
-    const std::string suggestion = closest_match(*text, choices);
-    error(node, path,
-          fmt::format("unknown value '{}'; {}", *text,
-                      suggestion.empty() ? fmt::format("expected one of {}", fmt::join(choices, ", "))
-                                         : fmt::format("did you mean '{}'?", suggestion)));
-    return std::nullopt;
-  }
-
-  bool sequence(const YAML::Node& node, const std::string& path) {
-    if (node.IsSequence()) return true;
-    error(node, path, fmt::format("expected a list, got {}", describe_type(node)));
-    return false;
-  }
-
-private:
-  std::string file_;
-  std::vector<Diagnostic> errors_;
-  std::map<std::string, YAML::Mark> key_marks_;  ///< where each key seen by check_map() is, by YAML path
-};
+using namespace scenario_detail;
 
 /// Starts with a letter, digit or '_' (so never ".", ".." or a hidden name like our staging directories).
 const std::regex kScenarioNamePattern{"[A-Za-z0-9_][A-Za-z0-9_.-]*"};
 const std::regex kDistrictIdPattern{"[a-z0-9_]+"};
-
-std::vector<std::string> to_strings(std::initializer_list<const char*> list) { return {list.begin(), list.end()}; }
-
-/// Reads shocks/dof into `spec`; "dof" is only allowed with student_t.
-void read_shocks(Validator& v, const YAML::Node& map, const std::string& path, models::ShockSpec& spec) {
-  if (auto node = Validator::optional(map, "shocks")) {
-    if (auto kind = v.choice(*node, Validator::join(path, "shocks"), {"normal", "student_t"})) {
-      spec.kind = *kind == "normal" ? models::ShockKind::normal : models::ShockKind::student_t;
-    }
-  }
-  if (auto node = Validator::optional(map, "dof")) {
-    if (spec.kind != models::ShockKind::student_t) {
-      v.error(*node, Validator::join(path, "dof"), "only applies with shocks: student_t");
-    } else if (auto dof = v.number(*node, Validator::join(path, "dof"), Range{2.0, kInf, true})) {
-      spec.dof = *dof;
-    }
-  }
-}
-
-std::optional<models::Ar1Spec> read_ar1(Validator& v, const YAML::Node& node, const std::string& path) {
-  if (!v.check_map(node, path, to_strings({"mean", "volatility", "persistence", "initial", "shocks", "dof"}))) {
-    return std::nullopt;
-  }
-  models::Ar1Spec spec;
-  if (auto n = v.required(node, path, "mean")) spec.mean = v.number(*n, Validator::join(path, "mean"), kAnyNumber).value_or(0);
-  if (auto n = v.required(node, path, "volatility")) {
-    spec.volatility = v.number(*n, Validator::join(path, "volatility"), kNonNegative).value_or(0);
-  }
-  if (auto n = Validator::optional(node, "persistence")) {
-    spec.persistence = v.number(*n, Validator::join(path, "persistence"), kOpenUnit).value_or(0);
-  }
-  if (auto n = Validator::optional(node, "initial")) spec.initial = v.number(*n, Validator::join(path, "initial"), kAnyNumber);
-  read_shocks(v, node, path, spec.shocks);
-  return spec;
-}
-
-NationalSpec read_national(Validator& v, const YAML::Node& node, const std::string& path) {
-  NationalSpec national;
-  if (node.IsNull()) return national;
-  if (!v.check_map(node, path, to_strings({"growth", "inflation"}))) return national;
-  if (auto n = Validator::optional(node, "growth"); n && !n->IsNull()) national.growth = read_ar1(v, *n, Validator::join(path, "growth"));
-  if (auto n = Validator::optional(node, "inflation"); n && !n->IsNull()) {
-    national.inflation = read_ar1(v, *n, Validator::join(path, "inflation"));
-  }
-  return national;
-}
-
-std::vector<std::string> registry_names_growth() {
-  std::vector<std::string> names;
-  for (const auto& e : models::growth_models()) names.emplace_back(e.name);
-  return names;
-}
-std::vector<std::string> registry_names_births() {
-  std::vector<std::string> names;
-  for (const auto& e : models::births_models()) names.emplace_back(e.name);
-  return names;
-}
-
-/// Keys some other registered model accepts, mapped to "only applies to ..." messages.
-template <typename Entries>
-std::map<std::string, std::string> keys_of_other_models(const Entries& entries, const std::string& field,
-                                                         const std::string& chosen) {
-  std::map<std::string, std::vector<std::string>> owners;
-  for (const auto& e : entries) {
-    for (auto key : e.extra_keys) owners[std::string(key)].emplace_back(e.name);
-  }
-  std::map<std::string, std::string> messages;
-  for (const auto& [key, models] : owners) {
-    messages[key] = fmt::format("does not apply to {} '{}' (only to {})", field, chosen, fmt::join(models, ", "));
-  }
-  return messages;
-}
-
-models::GrowthSpec read_growth(Validator& v, const YAML::Node& node, const std::string& path) {
-  models::GrowthSpec spec;
-  if (!node.IsMap()) {
-    v.check_map(node, path, {});
-    return spec;
-  }
-  const models::GrowthModelEntry* entry = models::find_growth_model("lognormal");
-  bool model_known = true;
-  if (auto n = Validator::optional(node, "model")) {
-    if (auto name = v.choice(*n, Validator::join(path, "model"), registry_names_growth())) {
-      entry = models::find_growth_model(*name);
-    } else {
-      model_known = false;
-    }
-  }
-  spec.model = std::string(entry->name);
-  std::vector<std::string> allowed =
-      to_strings({"model", "mean", "volatility", "national_beta", "shocks", "dof"});
-  // With an unknown model name (already reported), accept every model's keys rather than blaming
-  // them on a model the user never chose.
-  for (const auto& other : models::growth_models()) {
-    if (!model_known || &other == entry) {
-      for (auto key : other.extra_keys) allowed.emplace_back(key);
-    }
-  }
-  auto elsewhere = keys_of_other_models(models::growth_models(), "growth model", spec.model);
-  for (const auto& key : allowed) elsewhere.erase(key);
-  v.check_map(node, path, allowed, elsewhere);
-
-  if (auto n = v.required(node, path, "mean")) spec.mean = v.number(*n, Validator::join(path, "mean"), kAnyNumber).value_or(0);
-  if (auto n = v.required(node, path, "volatility")) {
-    spec.volatility = v.number(*n, Validator::join(path, "volatility"), kNonNegative).value_or(0);
-  }
-  if (auto n = Validator::optional(node, "national_beta")) {
-    spec.national_beta = v.number(*n, Validator::join(path, "national_beta"), kAnyNumber).value_or(1);
-  }
-  const auto accepts = [&](std::string_view key) {
-    return std::find(entry->extra_keys.begin(), entry->extra_keys.end(), key) != entry->extra_keys.end();
-  };
-  if (accepts("persistence")) {
-    if (auto n = Validator::optional(node, "persistence")) {
-      spec.persistence = v.number(*n, Validator::join(path, "persistence"), kOpenUnit).value_or(0);
-    }
-  }
-  if (accepts("initial")) {
-    if (auto n = Validator::optional(node, "initial")) spec.initial = v.number(*n, Validator::join(path, "initial"), kAnyNumber);
-  }
-  read_shocks(v, node, path, spec.shocks);
-  return spec;
-}
-
-std::optional<models::FirmSpec> read_firms(Validator& v, const YAML::Node& node, const std::string& path) {
-  if (!v.check_map(node, path, to_strings({"stock", "births", "exit_hazard"}))) return std::nullopt;
-  models::FirmSpec spec;
-  if (auto n = v.required(node, path, "stock")) {
-    spec.stock = v.unsigned_integer(*n, Validator::join(path, "stock"), 0, std::uint64_t{1} << 53).value_or(0);
-  }
-  if (auto births = v.required(node, path, "births")) {
-    const std::string bpath = Validator::join(path, "births");
-    if (!births->IsMap()) {
-      v.check_map(*births, bpath, {});
-    } else {
-      const models::BirthsModelEntry* entry = models::find_births_model("poisson");
-      if (auto n = Validator::optional(*births, "model")) {
-        if (auto name = v.choice(*n, Validator::join(bpath, "model"), registry_names_births())) {
-          entry = models::find_births_model(*name);
-        }
-      }
-      auto& b = spec.births;
-      b.model = std::string(entry->name);
-      std::vector<std::string> allowed = to_strings({"model", "rate", "trend", "gdp_elasticity"});
-      for (auto key : entry->extra_keys) allowed.emplace_back(key);
-      auto elsewhere = keys_of_other_models(models::births_models(), "births model", b.model);
-      for (const auto& key : allowed) elsewhere.erase(key);
-      v.check_map(*births, bpath, allowed, elsewhere);
-      if (auto n = v.required(*births, bpath, "rate")) {
-        b.rate = v.number(*n, Validator::join(bpath, "rate"), Range{0.0, 1e15}).value_or(0);
-      }
-      if (auto n = Validator::optional(*births, "trend")) {
-        b.trend = v.number(*n, Validator::join(bpath, "trend"), Range{-1.0, kInf, true}).value_or(0);
-      }
-      if (auto n = Validator::optional(*births, "gdp_elasticity")) {
-        b.gdp_elasticity = v.number(*n, Validator::join(bpath, "gdp_elasticity"), kAnyNumber).value_or(0);
-      }
-      for (auto key : entry->required_extra_keys) {
-        if (!Validator::optional(*births, std::string(key))) {
-          v.error(*births, Validator::join(bpath, std::string(key)),
-                  fmt::format("missing required key (births model '{}' needs it)", b.model));
-        }
-      }
-      const bool takes_dispersion =
-          std::find(entry->extra_keys.begin(), entry->extra_keys.end(), "dispersion") != entry->extra_keys.end();
-      if (auto n = Validator::optional(*births, "dispersion"); n && takes_dispersion) {
-        b.dispersion = v.number(*n, Validator::join(bpath, "dispersion"), kPositive);
-      }
-    }
-  }
-  if (auto n = v.required(node, path, "exit_hazard")) {
-    const std::string hpath = Validator::join(path, "exit_hazard");
-    if (v.sequence(*n, hpath)) {
-      if (n->size() == 0) v.error(*n, hpath, "must list at least one hazard");
-      for (std::size_t i = 0; i < n->size(); ++i) {
-        if (auto h = v.number((*n)[i], Validator::index(hpath, i), kProbability)) spec.exit_hazard.push_back(*h);
-      }
-    }
-  }
-  return spec;
-}
-
-DistrictSpec read_district(Validator& v, const YAML::Node& node, const std::string& path) {
-  DistrictSpec d;
-  if (!v.check_map(node, path, to_strings({"id", "name", "gdp", "growth", "firms"}))) return d;
-  if (auto n = v.required(node, path, "id")) {
-    if (auto id = v.string(*n, Validator::join(path, "id"))) {
-      if (!std::regex_match(*id, kDistrictIdPattern)) {
-        v.error(*n, Validator::join(path, "id"),
-                fmt::format("'{}' is not a valid id: use lower-case letters, digits and _", *id));
-      } else {
-        d.id = *id;
-      }
-    }
-  }
-  if (auto n = Validator::optional(node, "name")) d.name = v.string(*n, Validator::join(path, "name")).value_or("");
-  if (d.name.empty()) d.name = d.id;
-  if (auto n = v.required(node, path, "gdp")) d.gdp = v.number(*n, Validator::join(path, "gdp"), kPositive).value_or(1);
-  if (auto n = v.required(node, path, "growth")) d.growth = read_growth(v, *n, Validator::join(path, "growth"));
-  if (auto n = Validator::optional(node, "firms"); n && !n->IsNull()) d.firms = read_firms(v, *n, Validator::join(path, "firms"));
-  return d;
-}
 
 /// The district id in `node` if it names one of `ids`; else reports the problem (with a did-you-mean).
 std::optional<std::string> district_id(Validator& v, const YAML::Node& node, const std::string& path,
@@ -547,7 +89,7 @@ void read_correlation(Validator& v, const YAML::Node& node, const std::string& p
 
 void read_thresholds(Validator& v, const YAML::Node& node, const std::string& path, Scenario& s) {
   if (node.IsNull() || !v.sequence(node, path)) return;
-  const bool any_firms = std::any_of(s.districts.begin(), s.districts.end(), [](const auto& d) { return d.firms.has_value(); });
+  const bool any_firms = std::any_of(s.districts.begin(), s.districts.end(), [](const auto& d) { return d.has_firms(); });
   std::vector<std::string> metric_names;
   for (Metric m : kAllMetrics) metric_names.emplace_back(to_string(m));
   for (std::size_t i = 0; i < node.size(); ++i) {
@@ -559,7 +101,10 @@ void read_thresholds(Validator& v, const YAML::Node& node, const std::string& pa
     if (auto n = v.required(entry, epath, "metric")) {
       if (auto name = v.choice(*n, Validator::join(epath, "metric"), metric_names)) {
         t.metric = *metric_from_string(*name);
-        if (is_firm_metric(t.metric) && !any_firms) {
+        if (t.metric == Metric::gdp_share) {
+          v.error(*n, Validator::join(epath, "metric"), "thresholds apply to district totals; gdp_share is a sector metric");
+          valid = false;
+        } else if (is_firm_metric(t.metric) && !any_firms) {
           v.error(*n, Validator::join(epath, "metric"), fmt::format("no district has a firms block, so '{}' is never computed", *name));
           valid = false;
         }
@@ -676,8 +221,7 @@ PrecisionSpec read_precision(Validator& v, const YAML::Node& node, const std::st
     const std::string mpath = Validator::join(path, "metrics");
     std::vector<std::string> names;
     for (Metric m : kAllMetrics) names.emplace_back(to_string(m));
-    const bool any_firms =
-        std::any_of(s.districts.begin(), s.districts.end(), [](const auto& d) { return d.firms.has_value(); });
+    const bool any_firms = std::any_of(s.districts.begin(), s.districts.end(), [](const auto& d) { return d.has_firms(); });
     if (v.sequence(*n, mpath)) {
       if (n->size() == 0) v.error(*n, mpath, "must list at least one metric");
       spec.metrics.clear();
@@ -717,13 +261,93 @@ void check_unique_districts(Validator& v, const YAML::Node& list, const Scenario
       v.error(list[i]["id"], path, fmt::format("duplicate district id '{}' (also districts[{}])", id, it->second));
       continue;
     }
-    const std::uint32_t scope = district_scope(id);
-    if (scope == kNationalScope) {
-      v.error(list[i]["id"], path, fmt::format("id '{}' collides with the national random stream; rename it", id));
-    } else if (auto [it, inserted] = scopes.emplace(scope, id); !inserted) {
-      v.error(list[i]["id"], path,
-              fmt::format("ids '{}' and '{}' share a random-stream hash; rename one of them", it->second, id));
+    std::vector<std::string> stream_names{id};
+    for (const SectorSpec& sector : s.districts[i].sectors) stream_names.push_back(id + "." + sector.id);
+    for (const std::string& name : stream_names) {
+      const std::uint32_t scope = district_scope(name);
+      if (scope == kNationalScope) {
+        v.error(list[i]["id"], path, fmt::format("'{}' collides with the national random stream; rename it", name));
+      } else if (auto [it, inserted] = scopes.emplace(scope, name); !inserted) {
+        v.error(list[i]["id"], path,
+                fmt::format("'{}' and '{}' share a random-stream hash; rename one of them", it->second, name));
+      }
     }
+  }
+}
+
+/// The units a scheduled shock may target: "district" and "district.sector".
+std::vector<std::string> shock_target_names(const Scenario& s) {
+  std::vector<std::string> names;
+  for (const auto& d : s.districts) {
+    names.push_back(d.id);
+    for (const auto& sector : d.sectors) names.push_back(d.id + "." + sector.id);
+  }
+  return names;
+}
+
+void read_scheduled_shocks(Validator& v, const YAML::Node& node, const std::string& path, Scenario& s) {
+  if (node.IsNull() || !v.sequence(node, path)) return;
+  if (node.size() > kMaxScheduledShocks) {
+    v.error(node, path, fmt::format("at most {} scheduled shocks (got {})", kMaxScheduledShocks, node.size()));
+    return;
+  }
+  const std::vector<std::string> targets = shock_target_names(s);
+  std::map<std::string, std::size_t> first_index;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const YAML::Node entry = node[i];
+    const std::string epath = Validator::index(path, i);
+    if (!v.check_map(entry, epath,
+                     to_strings({"name", "year", "probability", "growth_impact", "persistence", "districts"}))) {
+      continue;
+    }
+    ScheduledShockSpec shock;
+    if (auto n = v.required(entry, epath, "name")) {
+      if (auto name = v.string(*n, Validator::join(epath, "name"))) {
+        if (!is_valid_id(*name)) {
+          v.error(*n, Validator::join(epath, "name"),
+                  fmt::format("'{}' is not a valid shock name: use lower-case letters, digits and _", *name));
+        } else if (auto [it, inserted] = first_index.emplace(*name, i); !inserted) {
+          v.error(*n, Validator::join(epath, "name"),
+                  fmt::format("duplicate shock name '{}' (also {})", *name, Validator::index(path, it->second)));
+        }
+        shock.name = *name;
+      }
+    }
+    if (auto n = v.required(entry, epath, "year")) {
+      const auto first = static_cast<std::uint64_t>(s.base_year + 1);
+      const auto last = static_cast<std::uint64_t>(s.base_year + s.horizon);
+      shock.year = static_cast<int>(v.unsigned_integer(*n, Validator::join(epath, "year"), first, last).value_or(first));
+    }
+    const std::string key = "scheduled_shocks." + shock.name;
+    const auto param = [&](const char* name, const Range& range, bool required, models::Param fallback) {
+      const std::optional<YAML::Node> n = required ? v.required(entry, epath, name) : Validator::optional(entry, name);
+      if (!n) return fallback;
+      return v.param(*n, Validator::join(epath, name), Validator::join(key, name), range).value_or(fallback);
+    };
+    shock.probability = param("probability", kProbability, true, 0.0);
+    shock.growth_impact = param("growth_impact", kAnyNumber, true, 0.0);
+    shock.persistence = param("persistence", kProbability, false, 0.0);
+    if (auto n = Validator::optional(entry, "districts"); n && !n->IsNull()) {
+      const std::string dpath = Validator::join(epath, "districts");
+      if (v.sequence(*n, dpath)) {
+        if (n->size() == 0) v.error(*n, dpath, "must list at least one district (leave the key out to hit every district)");
+        for (std::size_t j = 0; j < n->size(); ++j) {
+          const auto target = v.string((*n)[j], Validator::index(dpath, j));
+          if (!target) continue;
+          if (std::find(targets.begin(), targets.end(), *target) == targets.end()) {
+            const std::string suggestion = closest_match(*target, targets);
+            v.error((*n)[j], Validator::index(dpath, j),
+                    fmt::format("unknown district or sector '{}'{} (a sector is written district.sector)", *target,
+                                suggestion.empty() ? "" : fmt::format("; did you mean '{}'?", suggestion)));
+          } else if (std::find(shock.targets.begin(), shock.targets.end(), *target) != shock.targets.end()) {
+            v.error((*n)[j], Validator::index(dpath, j), fmt::format("'{}' is listed twice", *target));
+          } else {
+            shock.targets.push_back(*target);
+          }
+        }
+      }
+    }
+    s.scheduled_shocks.push_back(std::move(shock));
   }
 }
 
@@ -746,7 +370,7 @@ Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& 
   Scenario s;
   if (!v.check_map(root, "", to_strings({"name", "description", "base_year", "horizon", "paths", "seed", "units",
                                           "national", "districts", "correlation", "thresholds", "overtaking",
-                                          "outputs", "precision", "antithetic"}))) {
+                                          "outputs", "precision", "antithetic", "scheduled_shocks"}))) {
     return s;
   }
   s.name = default_name;
@@ -776,7 +400,7 @@ Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& 
         v.error(*list, "districts", fmt::format("at most {} districts are supported (got {})", kMaxDistricts, list->size()));
       } else {
         for (std::size_t i = 0; i < list->size(); ++i) {
-          s.districts.push_back(read_district(v, (*list)[i], Validator::index("districts", i)));
+          s.districts.push_back(read_district(v, (*list)[i], Validator::index("districts", i), s.national));
         }
         check_unique_districts(v, *list, s);
       }
@@ -795,6 +419,8 @@ Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& 
     s.antithetic = v.boolean(*n, "antithetic").value_or(false);
     if (s.antithetic) check_even_paths(v, root, s);
   }
+  if (auto n = Validator::optional(root, "scheduled_shocks")) read_scheduled_shocks(v, *n, "scheduled_shocks", s);
+  s.parameters = v.take_parameters();
   return s;
 }
 

@@ -19,6 +19,10 @@ inline constexpr std::uintmax_t kMaxScenarioBytes = 16u * 1024u * 1024u;
 inline constexpr int kMaxHorizon = 200;
 /// Largest number of districts accepted.
 inline constexpr std::size_t kMaxDistricts = 1000;
+/// Most sectors one district may be split into.
+inline constexpr std::size_t kMaxSectors = 20;
+/// Most `scheduled_shocks`.
+inline constexpr std::size_t kMaxScheduledShocks = 100;
 /// Without an `overtaking` key, every ordered pair of districts is tracked when there are at most this many.
 inline constexpr std::size_t kMaxDefaultOvertakingDistricts = 12;
 /// Most `overtaking` pairs (each costs 2 counters per year).

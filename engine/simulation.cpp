@@ -1,7 +1,11 @@
 #include "engine/simulation.hpp"
 
 #include "engine/random_stream.hpp"
+#include "models/count_sampling.hpp"
 #include "models/shocks.hpp"
+
+#include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_01.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -9,31 +13,130 @@
 #include <stdexcept>
 
 namespace districtcast {
+namespace {
+
+/// A uniform in [0, 1) from a stream (53 bits).
+double uniform(RandomStream& stream) { return boost::random::uniform_01<double>()(stream); }
+
+/// Sum of the jumps of one year: N ~ Poisson(rate) jumps of size ~ Normal(size_mean, size_sd), drawn from
+/// (scope, jump_count | jump_size, year). Sets `count` to N.
+double draw_jumps(const models::JumpSpec& jumps, const PathStreams& streams, std::uint32_t scope, std::uint32_t year,
+                  std::span<const double> parameters, std::uint64_t& count) {
+  RandomStream count_stream = streams.stream(scope, Variable::jump_count, year);
+  count = models::draw_poisson(jumps.rate.at(parameters), count_stream);
+  if (count == 0) return 0.0;
+  const auto n = static_cast<double>(count);
+  const double sd = jumps.size_sd.at(parameters);
+  double total = n * jumps.size_mean.at(parameters);
+  if (sd > 0.0) {
+    // The sum of n independent Normal(m, sd) sizes is Normal(n m, n sd^2): one draw.
+    RandomStream size_stream = streams.stream(scope, Variable::jump_size, year);
+    total += std::sqrt(n) * sd * boost::random::normal_distribution<double>()(size_stream);
+  }
+  return total;
+}
+
+/// "district" or "sector", for messages.
+const char* unit_kind(const UnitModel& unit) { return unit.idiosyncratic_series ? "sector" : "district"; }
+
+}  // namespace
 
 Simulation::Simulation(const Scenario& scenario)
     : scenario_(scenario), layout_(scenario_), horizon_(static_cast<std::size_t>(scenario.horizon)) {
   if (scenario_.national.growth) national_growth_.emplace(*scenario_.national.growth);
   if (scenario_.national.inflation) inflation_.emplace(*scenario_.national.inflation);
+  const auto driver = [&](DriverKind kind, const std::string& name, const std::string& detail = {}) {
+    const auto found = layout_.find_driver(kind, name, detail);
+    if (!found) throw std::logic_error("simulation: no driver series for " + name);
+    return layout_.driver_series(*found);
+  };
+  const auto add_chain = [&](const models::RegimeChainSpec& spec, std::uint32_t scope, const std::string& name) {
+    chains_.push_back(ChainModel{models::RegimeChain(spec), scope, driver(DriverKind::regime, name, spec.regimes.front())});
+    return chains_.size() - 1;
+  };
+  if (scenario_.national.regimes) add_chain(*scenario_.national.regimes, kNationalScope, "national");
+  if (scenario_.national.jumps) national_jumps_driver_ = driver(DriverKind::jumps, "national");
+  draw_series_ = kFirstDistrictSeries + scenario_.districts.size();
+
+  const auto make_unit = [&](const std::string& label, std::size_t d, double base_gdp, const models::GrowthSpec& growth,
+                             const std::optional<models::FirmSpec>& firms) {
+    const models::GrowthModelEntry* entry = models::find_growth_model(growth.model);
+    if (entry == nullptr) throw std::invalid_argument("unknown growth model " + growth.model);
+    UnitModel unit;
+    unit.label = label;
+    unit.district = d;
+    unit.scope = district_scope(label);
+    unit.base_gdp = base_gdp;
+    unit.shocks = growth.shocks;
+    unit.growth = entry->make(growth);
+    unit.jumps = growth.jumps;
+    if (growth.jumps) unit.jumps_driver = driver(DriverKind::jumps, label);
+    if (growth.model == "regime_switching") {
+      unit.chain = growth.national_chain ? std::size_t{0} : add_chain(growth.chain, unit.scope, label);
+    }
+    if (firms) unit.firms.emplace(*firms, unit.growth->mean());
+    for (std::size_t k = 0; k < scenario_.scheduled_shocks.size(); ++k) {
+      const auto& targets = scenario_.scheduled_shocks[k].targets;
+      const std::string& district_id = scenario_.districts[d].id;
+      if (targets.empty() || std::find(targets.begin(), targets.end(), label) != targets.end() ||
+          std::find(targets.begin(), targets.end(), district_id) != targets.end()) {
+        unit.scheduled_shocks.push_back(k);
+      }
+    }
+    return unit;
+  };
   for (std::size_t d = 0; d < scenario_.districts.size(); ++d) {
     const DistrictSpec& spec = scenario_.districts[d];
-    const models::GrowthModelEntry* entry = models::find_growth_model(spec.growth.model);
-    if (entry == nullptr) throw std::invalid_argument("unknown growth model " + spec.growth.model);
-    DistrictModel model;
-    model.id = spec.id;
-    model.scope = district_scope(spec.id);
-    model.base_gdp = spec.gdp;
-    model.shocks = spec.growth.shocks;
-    model.growth = entry->make(spec.growth);
-    model.gdp_series = *layout_.find_series(d, Metric::gdp);
-    model.growth_series = *layout_.find_series(d, Metric::gdp_growth);
-    if (spec.firms) {
-      model.firms.emplace(*spec.firms, spec.growth.mean);
-      model.births_series = *layout_.find_series(d, Metric::firm_births);
-      model.exits_series = *layout_.find_series(d, Metric::firm_exits);
-      model.stock_series = *layout_.find_series(d, Metric::firm_stock);
+    DistrictModel district;
+    district.id = spec.id;
+    district.scope = district_scope(spec.id);
+    district.base_gdp = spec.gdp;
+    district.first_unit = units_.size();
+    district.split = !spec.sectors.empty();
+    district.gdp_series = *layout_.find_series(d, Metric::gdp);
+    district.growth_series = *layout_.find_series(d, Metric::gdp_growth);
+    district.has_firms = spec.has_firms();
+    if (district.has_firms) {
+      district.births_series = *layout_.find_series(d, Metric::firm_births);
+      district.exits_series = *layout_.find_series(d, Metric::firm_exits);
+      district.stock_series = *layout_.find_series(d, Metric::firm_stock);
     }
-    districts_.push_back(std::move(model));
+    if (!district.split) {
+      district.shocks = spec.growth.shocks;
+      UnitModel unit = make_unit(spec.id, d, spec.gdp, spec.growth, spec.firms);
+      unit.gdp_series = district.gdp_series;
+      unit.growth_series = district.growth_series;
+      unit.births_series = district.births_series;
+      unit.exits_series = district.exits_series;
+      unit.stock_series = district.stock_series;
+      units_.push_back(std::move(unit));
+    } else {
+      district.common_loading = std::sqrt(spec.sector_correlation);
+      district.own_loading = std::sqrt(1.0 - spec.sector_correlation);
+      for (std::size_t k = 0; k < spec.sectors.size(); ++k) {
+        const SectorSpec& sector = spec.sectors[k];
+        UnitModel unit = make_unit(spec.id + "." + sector.id, d, spec.gdp * sector.share, sector.growth, sector.firms);
+        unit.idiosyncratic_series = draw_series_++;
+        unit.gdp_series = *layout_.find_sector_series(d, k, Metric::gdp);
+        unit.growth_series = *layout_.find_sector_series(d, k, Metric::gdp_growth);
+        unit.share_series = layout_.find_sector_series(d, k, Metric::gdp_share);
+        if (sector.firms) {
+          unit.births_series = *layout_.find_sector_series(d, k, Metric::firm_births);
+          unit.exits_series = *layout_.find_sector_series(d, k, Metric::firm_exits);
+          unit.stock_series = *layout_.find_sector_series(d, k, Metric::firm_stock);
+        }
+        units_.push_back(std::move(unit));
+      }
+    }
+    district.unit_count = units_.size() - district.first_unit;
+    districts_.push_back(std::move(district));
   }
+  for (const ScheduledShockSpec& shock : scenario_.scheduled_shocks) {
+    shock_drivers_.push_back(driver(DriverKind::scheduled_shock, shock.name));
+    shock_scopes_.push_back(name_scope("scheduled_shocks." + shock.name));
+  }
+  for (const UncertainParameter& p : scenario_.parameters) parameter_scopes_.push_back(name_scope(p.key));
+  if (!scenario_.parameters.empty()) first_parameter_driver_ = driver(DriverKind::parameter, scenario_.parameters.front().key);
   if (!scenario_.correlation.empty()) {
     const SquareMatrix matrix =
         correlation_matrix(districts_.size(), resolve_correlation(scenario_.districts, scenario_.correlation));
@@ -47,11 +150,16 @@ PathWorkspace Simulation::make_workspace(std::size_t capacity) const {
   const std::size_t cells = districts_.size() * horizon_;
   PathWorkspace work;
   work.capacity = capacity;
-  work.draws.resize((2 + districts_.size()) * horizon_ * capacity);
+  work.draws.resize(draw_series_ * horizon_ * capacity);
   work.national_innovations.resize(horizon_);
   work.national_deviation.assign(horizon_, 0.0);
   work.inflation.assign(horizon_, 0.0);
   work.shocks.resize(cells);
+  work.unit_innovations.resize(horizon_);
+  work.national_jumps.assign(horizon_, 0.0);
+  work.parameters.assign(scenario_.parameters.size(), 0.0);
+  work.regimes.assign(chains_.size() * horizon_, 0);
+  work.uniforms.resize(horizon_ + 1);
   work.cohorts.resize(horizon_ + 1);
   return work;
 }
@@ -80,6 +188,11 @@ void Simulation::draw_innovations(std::uint64_t seed, std::uint64_t first, std::
     for (std::size_t d = 0; d < districts_.size(); ++d) {
       draw(districts_[d].shocks, districts_[d].scope, Variable::district_shock, kFirstDistrictSeries + d, t);
     }
+    for (const UnitModel& unit : units_) {
+      if (unit.idiosyncratic_series) {
+        draw(unit.shocks, unit.scope, Variable::district_shock, *unit.idiosyncratic_series, t);
+      }
+    }
   }
 }
 
@@ -89,12 +202,13 @@ void Simulation::national_paths(std::size_t k, PathWorkspace& work) const {
   };
   if (national_growth_) {
     gather(kNationalSeries);
-    national_growth_->simulate(work.national_innovations, work.national_deviation);
-    for (double& n : work.national_deviation) n -= national_growth_->spec().mean;
+    national_growth_->simulate(work.national_innovations, work.national_deviation, work.parameters);
+    const double mean = national_growth_->spec().mean.at(work.parameters);
+    for (double& n : work.national_deviation) n -= mean;
   }
   if (inflation_) {
     gather(kInflationSeries);
-    inflation_->simulate(work.national_innovations, work.inflation);
+    inflation_->simulate(work.national_innovations, work.inflation, work.parameters);
   }
 }
 
@@ -121,9 +235,12 @@ void Simulation::simulate_paths(std::uint64_t seed, std::uint64_t first, std::si
   const std::size_t cells = layout_.cell_count();
   draw_innovations(seed, first, count, work);
   for (std::size_t k = 0; k < count; ++k) {
+    const std::span<double> path_values = values.subspan(k * cells, cells);
+    const std::uint64_t path = first + k;
+    draw_drivers(seed, scenario_.antithetic ? path & ~std::uint64_t{1} : path, work, path_values);
     national_paths(k, work);
     district_shocks(k, work);
-    simulate_one(seed, first + k, work, values.subspan(k * cells, cells));
+    simulate_one(seed, path, k, work, path_values);
   }
 }
 
@@ -132,40 +249,161 @@ void Simulation::simulate_path(std::uint64_t seed, std::uint64_t path, PathWorks
   simulate_paths(seed, path, 1, work, values);
 }
 
-void Simulation::simulate_one(std::uint64_t seed, std::uint64_t path, PathWorkspace& work,
+void Simulation::draw_drivers(std::uint64_t seed, std::uint64_t shared_path, PathWorkspace& work,
                               std::span<double> values) const {
-  const PathStreams streams(seed, path);
+  const PathStreams streams(seed, shared_path);
+  const auto fill = [&](std::size_t series, double value) {
+    std::fill_n(values.begin() + static_cast<std::ptrdiff_t>(layout_.cell(series, 1)), horizon_, value);
+  };
+  for (std::size_t i = 0; i < scenario_.parameters.size(); ++i) {
+    RandomStream stream = streams.stream(parameter_scopes_[i], Variable::parameter, 0);
+    work.parameters[i] = scenario_.parameters[i].distribution.draw(stream);
+    fill(first_parameter_driver_ + i, work.parameters[i]);
+  }
+  for (std::size_t c = 0; c < chains_.size(); ++c) {
+    const ChainModel& chain = chains_[c];
+    for (std::size_t t = 0; t <= horizon_; ++t) {
+      RandomStream stream = streams.stream(chain.scope, Variable::regime, static_cast<std::uint32_t>(t));
+      work.uniforms[t] = uniform(stream);
+    }
+    const std::span<std::uint8_t> states = std::span<std::uint8_t>(work.regimes).subspan(c * horizon_, horizon_);
+    chain.chain.simulate(work.uniforms, states);
+    for (std::size_t k = 0; k < chain.chain.size(); ++k) fill(chain.first_driver + k, 0.0);
+    for (std::size_t t = 0; t < horizon_; ++t) values[layout_.cell(chain.first_driver + states[t], t + 1)] = 1.0;
+  }
+  if (national_jumps_driver_) {
+    for (std::size_t t = 0; t < horizon_; ++t) {
+      std::uint64_t count = 0;
+      work.national_jumps[t] = draw_jumps(*scenario_.national.jumps, streams, kNationalScope,
+                                          static_cast<std::uint32_t>(t + 1), work.parameters, count);
+      values[layout_.cell(*national_jumps_driver_, t + 1)] = static_cast<double>(count);
+    }
+  }
+  for (std::size_t k = 0; k < scenario_.scheduled_shocks.size(); ++k) {
+    const ScheduledShockSpec& shock = scenario_.scheduled_shocks[k];
+    RandomStream stream = streams.stream(shock_scopes_[k], Variable::scheduled_shock, 0);
+    const bool fired = uniform(stream) < shock.probability.at(work.parameters);
+    const auto first_year = static_cast<std::size_t>(shock.year - scenario_.base_year);
+    for (std::size_t t = 1; t <= horizon_; ++t) values[layout_.cell(shock_drivers_[k], t)] = fired && t >= first_year ? 1.0 : 0.0;
+  }
+}
+
+void Simulation::simulate_unit(const UnitModel& unit, const DistrictModel& district, std::size_t d,
+                               std::uint64_t seed, std::uint64_t path, std::size_t k, PathWorkspace& work,
+                               std::span<double> values) const {
+  const std::span<const double> district_eps = std::span<const double>(work.shocks).subspan(d * horizon_, horizon_);
+  std::span<const double> innovations = district_eps;
+  if (unit.idiosyncratic_series) {
+    // A sector: e_t = sqrt(c) eps_{d,t} + sqrt(1 - c) z_{s,t}.
+    for (std::size_t t = 0; t < horizon_; ++t) {
+      work.unit_innovations[t] = district.common_loading * district_eps[t] +
+                                 district.own_loading * work.draws[draw_index(work, *unit.idiosyncratic_series, t, k)];
+    }
+    innovations = work.unit_innovations;
+  }
   const double deviation_0 =
-      national_growth_ ? national_growth_->initial() - national_growth_->spec().mean : 0.0;
+      national_growth_ ? national_growth_->initial(work.parameters) - national_growth_->spec().mean.at(work.parameters)
+                       : 0.0;
+  std::span<const std::uint8_t> regimes;
+  if (unit.chain) regimes = std::span<const std::uint8_t>(work.regimes).subspan(*unit.chain * horizon_, horizon_);
+  const std::span<double> growth = values.subspan(layout_.cell(unit.growth_series, 1), horizon_);
+  unit.growth->simulate(models::GrowthInputs{innovations, work.national_deviation, deviation_0, work.parameters, regimes},
+                        growth);
+
+  // Additive growth terms: national jumps, the unit's jumps, scheduled shocks.
+  const std::uint64_t shared_path = scenario_.antithetic ? path & ~std::uint64_t{1} : path;
+  const PathStreams shared(seed, shared_path);
+  for (std::size_t t = 0; t < horizon_; ++t) {
+    double extra = work.national_jumps[t];
+    if (unit.jumps) {
+      std::uint64_t count = 0;
+      extra += draw_jumps(*unit.jumps, shared, unit.scope, static_cast<std::uint32_t>(t + 1), work.parameters, count);
+      values[layout_.cell(*unit.jumps_driver, t + 1)] = static_cast<double>(count);
+    }
+    for (std::size_t k : unit.scheduled_shocks) {
+      const ScheduledShockSpec& shock = scenario_.scheduled_shocks[k];
+      const std::size_t year = t + 1;
+      if (values[layout_.cell(shock_drivers_[k], year)] == 0.0) continue;  // not fired (yet)
+      const auto first_year = static_cast<std::size_t>(shock.year - scenario_.base_year);
+      extra += shock.growth_impact.at(work.parameters) *
+               std::pow(shock.persistence.at(work.parameters), static_cast<double>(year - first_year));
+    }
+    growth[t] += extra;
+  }
+
+  if (unit.firms) {
+    const models::FirmPath out{values.subspan(layout_.cell(unit.births_series, 1), horizon_),
+                               values.subspan(layout_.cell(unit.exits_series, 1), horizon_),
+                               values.subspan(layout_.cell(unit.stock_series, 1), horizon_)};
+    try {
+      unit.firms->simulate(PathStreams(seed, path), unit.scope, growth, work.parameters, work.cohorts, out);
+    } catch (const std::overflow_error& e) {
+      throw std::overflow_error(fmt::format("{} '{}': {} on path {}", unit_kind(unit), unit.label, e.what(), path));
+    }
+  }
+
+  const std::span<double> gdp = values.subspan(layout_.cell(unit.gdp_series, 1), horizon_);
+  double level = unit.base_gdp;
+  for (std::size_t t = 0; t < horizon_; ++t) {
+    level *= std::exp(growth[t] + work.inflation[t]);
+    gdp[t] = level;
+  }
+  if (!std::isfinite(level) || !(level > 0.0)) [[unlikely]] {
+    const auto bad = std::find_if(gdp.begin(), gdp.end(), [](double y) { return !std::isfinite(y) || !(y > 0.0); });
+    throw std::overflow_error(fmt::format(
+        "{} '{}': gdp leaves the range of double precision ({}) in {} on path {}; growth, volatility or "
+        "horizon is too large",
+        unit_kind(unit), unit.label, *bad, scenario_.base_year + 1 + (bad - gdp.begin()), path));
+  }
+}
+
+void Simulation::sum_sectors(const DistrictModel& district, const PathWorkspace& work, std::span<double> values) const {
+  const auto series = [&](std::size_t s) { return values.subspan(layout_.cell(s, 1), horizon_); };
+  const std::span<double> gdp = series(district.gdp_series);
+  const std::span<double> growth = series(district.growth_series);
+  std::fill(gdp.begin(), gdp.end(), 0.0);
+  for (std::size_t u = district.first_unit; u < district.first_unit + district.unit_count; ++u) {
+    const std::span<double> unit_gdp = series(units_[u].gdp_series);
+    for (std::size_t t = 0; t < horizon_; ++t) gdp[t] += unit_gdp[t];
+  }
+  double previous = district.base_gdp;
+  for (std::size_t t = 0; t < horizon_; ++t) {
+    growth[t] = std::log(gdp[t] / previous) - work.inflation[t];
+    previous = gdp[t];
+  }
+  for (std::size_t u = district.first_unit; u < district.first_unit + district.unit_count; ++u) {
+    const UnitModel& unit = units_[u];
+    if (!unit.share_series) continue;
+    const std::span<double> unit_gdp = series(unit.gdp_series);
+    const std::span<double> share = series(*unit.share_series);
+    for (std::size_t t = 0; t < horizon_; ++t) share[t] = unit_gdp[t] / gdp[t];
+  }
+  if (!district.has_firms) return;
+  const std::span<double> births = series(district.births_series);
+  const std::span<double> exits = series(district.exits_series);
+  const std::span<double> stock = series(district.stock_series);
+  std::fill(births.begin(), births.end(), 0.0);
+  std::fill(exits.begin(), exits.end(), 0.0);
+  std::fill(stock.begin(), stock.end(), 0.0);
+  for (std::size_t u = district.first_unit; u < district.first_unit + district.unit_count; ++u) {
+    const UnitModel& unit = units_[u];
+    if (!unit.firms) continue;
+    for (std::size_t t = 0; t < horizon_; ++t) {
+      births[t] += values[layout_.cell(unit.births_series, t + 1)];
+      exits[t] += values[layout_.cell(unit.exits_series, t + 1)];
+      stock[t] += values[layout_.cell(unit.stock_series, t + 1)];
+    }
+  }
+}
+
+void Simulation::simulate_one(std::uint64_t seed, std::uint64_t path, std::size_t k, PathWorkspace& work,
+                              std::span<double> values) const {
   for (std::size_t d = 0; d < districts_.size(); ++d) {
     const DistrictModel& district = districts_[d];
-    const std::span<double> growth = values.subspan(layout_.cell(district.growth_series, 1), horizon_);
-    const models::GrowthInputs inputs{
-        std::span<const double>(work.shocks).subspan(d * horizon_, horizon_), work.national_deviation, deviation_0};
-    district.growth->simulate(inputs, growth);
-    const std::span<double> gdp = values.subspan(layout_.cell(district.gdp_series, 1), horizon_);
-    double level = district.base_gdp;
-    for (std::size_t t = 0; t < horizon_; ++t) {
-      level *= std::exp(growth[t] + work.inflation[t]);
-      gdp[t] = level;
+    for (std::size_t u = district.first_unit; u < district.first_unit + district.unit_count; ++u) {
+      simulate_unit(units_[u], district, d, seed, path, k, work, values);
     }
-    if (!std::isfinite(level) || !(level > 0.0)) [[unlikely]] {
-      const auto bad = std::find_if(gdp.begin(), gdp.end(), [](double y) { return !std::isfinite(y) || !(y > 0.0); });
-      throw std::overflow_error(fmt::format(
-          "district '{}': gdp leaves the range of double precision ({}) in {} on path {}; growth, volatility or "
-          "horizon is too large",
-          district.id, *bad, scenario_.base_year + 1 + (bad - gdp.begin()), path));
-    }
-    if (district.firms) {
-      const models::FirmPath out{values.subspan(layout_.cell(district.births_series, 1), horizon_),
-                                 values.subspan(layout_.cell(district.exits_series, 1), horizon_),
-                                 values.subspan(layout_.cell(district.stock_series, 1), horizon_)};
-      try {
-        district.firms->simulate(streams, district.scope, growth, work.cohorts, out);
-      } catch (const std::overflow_error& e) {
-        throw std::overflow_error(fmt::format("district '{}': {} on path {}", district.id, e.what(), path));
-      }
-    }
+    if (district.split) sum_sectors(district, work, values);
   }
 }
 

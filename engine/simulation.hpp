@@ -17,17 +17,44 @@
 
 namespace districtcast {
 
-/// Immutable model objects of one district.
-struct DistrictModel {
-  std::string id;
-  std::uint32_t scope = 0;  ///< random-stream scope (hash of the id)
-  double base_gdp = 0.0;
+/// Immutable model objects of one growth unit: a district without sectors, or one sector of a district.
+struct UnitModel {
+  std::string label;                  ///< "district" or "district.sector"
+  std::size_t district = 0;           ///< index into Scenario::districts
+  std::uint32_t scope = 0;            ///< random-stream scope (hash of the label)
+  double base_gdp = 0.0;              ///< base-year GDP (district gdp x sector share)
   models::ShockSpec shocks;
   std::unique_ptr<const models::GrowthModel> growth;
+  std::optional<models::JumpSpec> jumps;
   std::optional<models::FirmDynamics> firms;
-  std::size_t gdp_series = 0;
-  std::size_t growth_series = 0;
+  std::optional<std::size_t> chain;   ///< index into Simulation's chains (regime_switching)
+  std::vector<std::size_t> scheduled_shocks;  ///< indices of the scheduled shocks that hit this unit
+  std::optional<std::size_t> idiosyncratic_series;  ///< sectors: draw series of their own innovations z_s
+  std::optional<std::size_t> jumps_driver;          ///< driver index of its jump counts
+  std::size_t gdp_series = 0, growth_series = 0;
+  std::optional<std::size_t> share_series;          ///< sectors only
   std::size_t births_series = 0, exits_series = 0, stock_series = 0;  ///< valid when firms
+};
+
+/// Immutable model objects of one district: its units (one, or one per sector) and its total series.
+struct DistrictModel {
+  std::string id;
+  std::uint32_t scope = 0;   ///< random-stream scope of the district innovations (hash of the id)
+  double base_gdp = 0.0;
+  models::ShockSpec shocks;  ///< of the district innovations (normal when split into sectors)
+  std::size_t first_unit = 0, unit_count = 0;  ///< its units: units_[first_unit, first_unit + unit_count)
+  bool split = false;        ///< has sectors: the totals are sums over the units
+  double common_loading = 1.0, own_loading = 0.0;  ///< sqrt(c), sqrt(1 - c) of sector_correlation c
+  std::size_t gdp_series = 0, growth_series = 0;
+  bool has_firms = false;
+  std::size_t births_series = 0, exits_series = 0, stock_series = 0;  ///< valid when has_firms
+};
+
+/// A regime chain driving regime_switching models: national (scope kNationalScope) or a unit's own.
+struct ChainModel {
+  models::RegimeChain chain;
+  std::uint32_t scope = 0;
+  std::size_t first_driver = 0;  ///< driver series of regime k: first_driver + k
 };
 
 /// Paths simulate_paths() handles at once by default: the innovations of a batch are drawn stream by stream
@@ -44,6 +71,11 @@ struct PathWorkspace {
   std::vector<double> national_deviation;    ///< H: n_t - m
   std::vector<double> inflation;             ///< H: pi_t
   std::vector<double> shocks;                ///< D x H: eps = L z
+  std::vector<double> unit_innovations;      ///< H: a sector's innovations
+  std::vector<double> national_jumps;        ///< H: sum of national jumps per year
+  std::vector<double> parameters;            ///< one draw per uncertain parameter
+  std::vector<std::uint8_t> regimes;         ///< chains x H: s_t
+  std::vector<double> uniforms;              ///< H + 1 scratch
   std::vector<std::uint64_t> cohorts;        ///< H + 1
 };
 
@@ -74,7 +106,8 @@ public:
   void simulate_path(std::uint64_t seed, std::uint64_t path, PathWorkspace& work, std::span<double> values) const;
 
 private:
-  /// Series of work.draws: national growth, inflation, then district d at kFirstDistrictSeries + d.
+  /// Series of work.draws: national growth, inflation, district d at kFirstDistrictSeries + d, then the
+  /// sectors' own innovations (UnitModel::idiosyncratic_series).
   static constexpr std::size_t kNationalSeries = 0, kInflationSeries = 1, kFirstDistrictSeries = 2;
   /// Position in work.draws of the innovation of `series` in year index t (0-based) for batch path k.
   [[nodiscard]] std::size_t draw_index(const PathWorkspace& work, std::size_t series, std::size_t t,
@@ -87,8 +120,17 @@ private:
   void national_paths(std::size_t k, PathWorkspace& work) const;
   /// The correlated district innovations eps = L z of batch path k.
   void district_shocks(std::size_t k, PathWorkspace& work) const;
-  /// Growth, GDP and firms of one path from the innovations already in `work`.
-  void simulate_one(std::uint64_t seed, std::uint64_t path, PathWorkspace& work, std::span<double> values) const;
+  /// Parameter draws, regime chains, national jumps and scheduled shocks of one path (drawn with the path
+  /// `shared_path`: the pair's first path under antithetic sampling), with their driver cells.
+  void draw_drivers(std::uint64_t seed, std::uint64_t shared_path, PathWorkspace& work, std::span<double> values) const;
+  /// Growth, GDP and firms of `unit` of district d on `path` (batch path k).
+  void simulate_unit(const UnitModel& unit, const DistrictModel& district, std::size_t d, std::uint64_t seed,
+                     std::uint64_t path, std::size_t k, PathWorkspace& work, std::span<double> values) const;
+  /// The totals of a district split into sectors: sums, total growth and sector shares.
+  void sum_sectors(const DistrictModel& district, const PathWorkspace& work, std::span<double> values) const;
+  /// Growth, GDP and firms of one path (batch path k) from the innovations and drivers already in `work`.
+  void simulate_one(std::uint64_t seed, std::uint64_t path, std::size_t k, PathWorkspace& work,
+                    std::span<double> values) const;
 
   Scenario scenario_;
   ResultLayout layout_;
@@ -96,6 +138,14 @@ private:
   std::optional<models::Ar1Process> national_growth_;
   std::optional<models::Ar1Process> inflation_;
   std::vector<DistrictModel> districts_;
+  std::vector<UnitModel> units_;
+  std::vector<ChainModel> chains_;
+  std::size_t draw_series_ = 0;  ///< series in work.draws
+  std::optional<std::size_t> national_jumps_driver_;
+  std::vector<std::size_t> shock_drivers_;      ///< driver of each scheduled shock
+  std::vector<std::uint32_t> shock_scopes_;     ///< stream scope of each scheduled shock
+  std::vector<std::uint32_t> parameter_scopes_; ///< stream scope of each uncertain parameter
+  std::size_t first_parameter_driver_ = 0;
   std::optional<SquareMatrix> cholesky_;  ///< lower factor of the correlation matrix, when any pair is set
 };
 

@@ -2,6 +2,7 @@
 /// \file Firm-birth count distributions: the interface, parameters and registry.
 
 #include "engine/random_stream.hpp"
+#include "models/param.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -16,9 +17,9 @@ namespace districtcast::models {
 /// Parameters of `districts[i].firms.births`.
 struct BirthsSpec {
   std::string model = "poisson";      ///< registry name
-  double rate = 0.0;                  ///< expected births in year 1 at mean growth (>= 0)
-  double trend = 0.0;                 ///< annual growth of the birth rate (> -1)
-  double gdp_elasticity = 0.0;        ///< response of births to growth deviations g - mu
+  Param rate;                         ///< expected births in year 1 at mean growth (>= 0)
+  Param trend;                        ///< annual growth of the birth rate (> -1)
+  Param gdp_elasticity;               ///< response of births to growth deviations g - mu
   std::optional<double> dispersion;   ///< negative-binomial size k > 0
 };
 

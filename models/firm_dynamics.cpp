@@ -16,9 +16,14 @@ FirmDynamics::FirmDynamics(const FirmSpec& spec, double growth_mean) : spec_(spe
   births_ = entry->make(spec.births);
 }
 
-double FirmDynamics::expected_births(int year, double growth) const noexcept {
+double FirmDynamics::baseline_births(int year, std::span<const double> parameters) const noexcept {
   const auto& b = spec_.births;
-  return b.rate * std::pow(1.0 + b.trend, year - 1) * std::exp(b.gdp_elasticity * (growth - growth_mean_));
+  return b.rate.at(parameters) * std::pow(1.0 + b.trend.at(parameters), year - 1);
+}
+
+double FirmDynamics::expected_births(int year, double growth, std::span<const double> parameters) const noexcept {
+  return baseline_births(year, parameters) *
+         std::exp(spec_.births.gdp_elasticity.at(parameters) * (growth - growth_mean_));
 }
 
 double FirmDynamics::hazard(std::size_t age) const noexcept {
@@ -27,8 +32,9 @@ double FirmDynamics::hazard(std::size_t age) const noexcept {
   return h[age - 1];
 }
 
-void FirmDynamics::simulate(const PathStreams& streams, std::uint32_t scope, std::span<const double> growth,
-                            std::span<std::uint64_t> cohorts, const FirmPath& out) const {
+void FirmDynamics::simulate(const PathStreams& streams, std::uint32_t scope, std::span<double> growth,
+                            std::span<const double> parameters, std::span<std::uint64_t> cohorts,
+                            const FirmPath& out) const {
   const std::size_t horizon = growth.size();
   std::fill(cohorts.begin(), cohorts.begin() + static_cast<std::ptrdiff_t>(horizon + 1), 0);
   cohorts[0] = spec_.stock;
@@ -44,8 +50,14 @@ void FirmDynamics::simulate(const PathStreams& streams, std::uint32_t scope, std
       cohorts[s] -= leaving;
       exits += leaving;
     }
+    if (spec_.feedback && t > static_cast<std::size_t>(spec_.feedback->lag)) {
+      const std::size_t source = t - static_cast<std::size_t>(spec_.feedback->lag);  // year whose births count
+      const double baseline = baseline_births(static_cast<int>(source), parameters);
+      growth[t - 1] += spec_.feedback->elasticity.at(parameters) *
+                       std::log((1.0 + out.births[source - 1]) / (1.0 + baseline));
+    }
     RandomStream births_stream = streams.stream(scope, Variable::firm_births, year);
-    const double expected = expected_births(static_cast<int>(t), growth[t - 1]);
+    const double expected = expected_births(static_cast<int>(t), growth[t - 1], parameters);
     if (!(expected <= kMaxExpectedBirths)) [[unlikely]] {
       throw std::overflow_error("expected firm births " + std::to_string(expected) + " in simulated year " +
                                 std::to_string(t) + " exceed 1e15 (check births.rate, trend and gdp_elasticity)");

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -14,12 +15,20 @@ namespace districtcast::models {
 /// Largest expected number of births in one year the samplers accept (far beyond any district).
 inline constexpr double kMaxExpectedBirths = 1e15;
 
+/// `firm_feedback`: births above their baseline raise later growth,
+/// g_t += elasticity * ln((1 + B_{t-lag}) / (1 + rate (1 + trend)^(t-lag-1))) for t > lag.
+struct FirmFeedbackSpec {
+  Param elasticity;
+  int lag = 1;  ///< years, >= 1
+};
+
 /// Parameters of `districts[i].firms`.
 struct FirmSpec {
   std::uint64_t stock = 0;          ///< active firms at the end of the base year
   BirthsSpec births;                ///< births per year
   /// h_1..h_K: a firm in its a-th year after birth exits with h_a; ages >= K and the base-year stock use h_K.
   std::vector<double> exit_hazard;
+  std::optional<FirmFeedbackSpec> feedback;  ///< `firm_feedback` of the district or sector
 };
 
 /// Per-year outputs of one path; each span has length H.
@@ -35,19 +44,23 @@ public:
   /// `growth_mean` is mu_d of the district's growth model. Precondition: spec validated.
   FirmDynamics(const FirmSpec& spec, double growth_mean);
 
-  /// lambda_t = rate (1 + trend)^(t-1) exp(elasticity (g_t - mu)) for year t >= 1.
-  [[nodiscard]] double expected_births(int year, double growth) const noexcept;
+  /// lambda_t = rate (1 + trend)^(t-1) exp(elasticity (g_t - mu)) for year t >= 1, under a path's parameter
+  /// draws (Param::at).
+  [[nodiscard]] double expected_births(int year, double growth, std::span<const double> parameters = {}) const noexcept;
+  /// rate (1 + trend)^(t-1): births expected in year t >= 1 at mean growth (the feedback's baseline).
+  [[nodiscard]] double baseline_births(int year, std::span<const double> parameters = {}) const noexcept;
   /// Exit probability in a year for a firm of age a >= 1 (a = 0 is the base-year stock).
   [[nodiscard]] double hazard(std::size_t age) const noexcept;
   [[nodiscard]] const FirmSpec& spec() const noexcept { return spec_; }
   [[nodiscard]] const BirthsModel& births_model() const noexcept { return *births_; }
 
   /// Simulates one path. Each year: exits of firms alive at the end of the previous year (per cohort,
-  /// Binomial(size, h_age)), then births. Draws come from (path, scope, firm_exits|firm_births, year).
-  /// `cohorts` is caller-owned scratch of size >= growth.size() + 1 (overwritten). Throws
-  /// std::overflow_error (naming the year index) if lambda_t is not finite or exceeds kMaxExpectedBirths.
-  void simulate(const PathStreams& streams, std::uint32_t scope, std::span<const double> growth,
-                std::span<std::uint64_t> cohorts, const FirmPath& out) const;
+  /// Binomial(size, h_age)), then (with firm_feedback) the feedback term added to growth[t-1], then births.
+  /// Draws come from (path, scope, firm_exits|firm_births, year). `cohorts` is caller-owned scratch of size
+  /// >= growth.size() + 1 (overwritten). Throws std::overflow_error (naming the year index) if lambda_t is
+  /// not finite or exceeds kMaxExpectedBirths.
+  void simulate(const PathStreams& streams, std::uint32_t scope, std::span<double> growth,
+                std::span<const double> parameters, std::span<std::uint64_t> cohorts, const FirmPath& out) const;
 
 private:
   FirmSpec spec_;

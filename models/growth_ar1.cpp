@@ -11,14 +11,17 @@ public:
   explicit Ar1Growth(const GrowthSpec& spec) : spec_(spec) {}
 
   void simulate(const GrowthInputs& in, std::span<double> growth) const override {
-    const double national_part_0 = spec_.national_beta * in.national_deviation_0;
-    double u = spec_.initial ? *spec_.initial - spec_.mean - national_part_0 : 0.0;
+    const double mean = spec_.mean.at(in.parameters);
+    const double beta = spec_.national_beta.at(in.parameters);
+    const double volatility = spec_.volatility.at(in.parameters);
+    const double persistence = spec_.persistence.at(in.parameters);
+    double u = spec_.initial ? spec_.initial->at(in.parameters) - mean - beta * in.national_deviation_0 : 0.0;
     for (std::size_t t = 0; t < growth.size(); ++t) {
-      u = spec_.persistence * u + spec_.volatility * in.innovations[t];
-      growth[t] = spec_.mean + spec_.national_beta * in.national_deviation[t] + u;
+      u = persistence * u + volatility * in.innovations[t];
+      growth[t] = mean + beta * in.national_deviation[t] + u;
     }
   }
-  [[nodiscard]] double mean() const noexcept override { return spec_.mean; }
+  [[nodiscard]] double mean() const noexcept override { return spec_.mean.value; }
 
 private:
   GrowthSpec spec_;

@@ -10,11 +10,14 @@ public:
   explicit LognormalGrowth(const GrowthSpec& spec) : spec_(spec) {}
 
   void simulate(const GrowthInputs& in, std::span<double> growth) const override {
+    const double mean = spec_.mean.at(in.parameters);
+    const double beta = spec_.national_beta.at(in.parameters);
+    const double volatility = spec_.volatility.at(in.parameters);
     for (std::size_t t = 0; t < growth.size(); ++t) {
-      growth[t] = spec_.mean + spec_.national_beta * in.national_deviation[t] + spec_.volatility * in.innovations[t];
+      growth[t] = mean + beta * in.national_deviation[t] + volatility * in.innovations[t];
     }
   }
-  [[nodiscard]] double mean() const noexcept override { return spec_.mean; }
+  [[nodiscard]] double mean() const noexcept override { return spec_.mean.value; }
 
 private:
   GrowthSpec spec_;

@@ -3,6 +3,7 @@
 
 #include "tests/test_support.hpp"
 #include "engine/normal_variates.hpp"
+#include "engine/result_writers.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -62,16 +63,22 @@ void check_run_directory(const fs::path& dir, std::uint64_t paths) {
   const int base_year = resolved["base_year"];
   const int horizon = resolved["horizon"];
   std::set<std::string> districts;
-  std::size_t firm_districts = 0;
+  std::size_t series_count = 0;  // expected metric series: district totals and sectors
   for (const auto& d : resolved["districts"]) {
     districts.insert(d["id"].get<std::string>());
-    if (d.contains("firms")) ++firm_districts;
+    bool firms = d.contains("firms");
+    series_count += 2;
+    for (const auto& sector : d.value("sectors", nlohmann::json::array())) {
+      series_count += 3 + (sector.contains("firms") ? 3 : 0);
+      firms = firms || sector.contains("firms");
+    }
+    if (firms) series_count += 3;
   }
-  const std::set<std::string> metrics{"gdp", "gdp_growth", "firm_births", "firm_exits", "firm_stock"};
+  const std::set<std::string> metrics{"gdp", "gdp_growth", "gdp_share", "firm_births", "firm_exits", "firm_stock"};
 
   // summary.csv
   const Csv summary = read_csv(dir / "summary.csv");
-  std::vector<std::string> expected_header{"district", "metric", "year", "mean", "sd", "mc_se"};
+  std::vector<std::string> expected_header{"district", "sector", "metric", "year", "mean", "sd", "mc_se"};
   std::vector<std::string> quantile_columns;
   for (const auto& q : resolved["outputs"]["quantiles"]) {
     char buffer[32];
@@ -79,30 +86,36 @@ void check_run_directory(const fs::path& dir, std::uint64_t paths) {
     expected_header.emplace_back(buffer);
   }
   EXPECT_EQ(summary.header, expected_header);
-  EXPECT_EQ(summary.rows.size(), (2 * districts.size() + 3 * firm_districts) * static_cast<std::size_t>(horizon));
+  EXPECT_EQ(summary.rows.size(), series_count * static_cast<std::size_t>(horizon));
+  const bool antithetic = resolved["antithetic"].get<bool>();
   for (const auto& row : summary.rows) {
     ASSERT_EQ(row.size(), summary.header.size());
     EXPECT_TRUE(districts.count(row[0])) << row[0];
-    EXPECT_TRUE(metrics.count(row[1])) << row[1];
-    const int year = std::stoi(row[2]);
+    EXPECT_TRUE(metrics.count(row[2])) << row[2];
+    if (row[2] == "gdp_share") {
+      EXPECT_FALSE(row[1].empty());  // a sector metric
+    }
+    const int year = std::stoi(row[3]);
     EXPECT_GT(year, base_year);
     EXPECT_LE(year, base_year + horizon);
-    EXPECT_GE(number(row[4]), 0.0);
-    EXPECT_NEAR(number(row[5]), number(row[4]) / std::sqrt(static_cast<double>(paths)), 1e-9 * (1 + number(row[4])));
-    for (std::size_t c = 7; c < row.size(); ++c) EXPECT_LE(number(row[c - 1]), number(row[c]));
-    if (row[1] == "gdp") {
-      EXPECT_GT(number(row[6]), 0.0);
+    EXPECT_GE(number(row[5]), 0.0);
+    if (!antithetic) {
+      EXPECT_NEAR(number(row[6]), number(row[5]) / std::sqrt(static_cast<double>(paths)), 1e-9 * (1 + number(row[5])));
+    }
+    for (std::size_t c = 8; c < row.size(); ++c) EXPECT_LE(number(row[c - 1]), number(row[c]));
+    if (row[2] == "gdp") {
+      EXPECT_GT(number(row[7]), 0.0);
     }
   }
   // histograms.csv: probabilities sum to 1 per cell
   const Csv histograms = read_csv(dir / "histograms.csv");
   std::map<std::string, double> cell_sums;
   for (const auto& row : histograms.rows) {
-    ASSERT_EQ(row.size(), 6u);
-    const double lower = number(row[3]), upper = number(row[4]), p = number(row[5]);
+    ASSERT_EQ(row.size(), 7u);
+    const double lower = number(row[4]), upper = number(row[5]), p = number(row[6]);
     EXPECT_LE(lower, upper);
     EXPECT_GE(p, 0.0);
-    cell_sums[row[0] + "," + row[1] + "," + row[2]] += p;
+    cell_sums[row[0] + "," + row[1] + "," + row[2] + "," + row[3]] += p;
   }
   EXPECT_EQ(cell_sums.size(), summary.rows.size());
   for (const auto& [cell, sum] : cell_sums) EXPECT_NEAR(sum, 1.0, 1e-9) << cell;
@@ -116,7 +129,9 @@ void check_run_directory(const fs::path& dir, std::uint64_t paths) {
     EXPECT_GE(above, 0.0);
     EXPECT_LE(above, reached);
     EXPECT_LE(reached, 1.0);
-    EXPECT_NEAR(number(row[6]), std::sqrt(above * (1 - above) / static_cast<double>(paths)), 1e-12);
+    if (!antithetic) {
+      EXPECT_NEAR(number(row[6]), std::sqrt(above * (1 - above) / static_cast<double>(paths)), 1e-12);
+    }
   }
   // first_crossing.csv: sums to 1 per (district, metric, threshold)
   const Csv crossing = read_csv(dir / "first_crossing.csv");
@@ -144,7 +159,9 @@ void check_run_directory(const fs::path& dir, std::uint64_t paths) {
     const double p = number(row[7]);
     EXPECT_GE(p, 0.0);
     EXPECT_LE(p, 1.0);
-    EXPECT_NEAR(number(row[8]), std::sqrt(p * (1 - p) / static_cast<double>(paths)), 1e-12);
+    if (!antithetic) {
+      EXPECT_NEAR(number(row[8]), std::sqrt(p * (1 - p) / static_cast<double>(paths)), 1e-12);
+    }
     const std::string key = row[1] + "," + row[2] + "," + row[5];
     if (row[0] == "ahead") {
       ++ahead_rows;
@@ -162,10 +179,43 @@ void check_run_directory(const fs::path& dir, std::uint64_t paths) {
   EXPECT_EQ(ahead_rows, resolved["overtaking"].size() * static_cast<std::size_t>(horizon));
   EXPECT_FALSE(club_sums.empty());
   for (const auto& [key, sum] : club_sums) EXPECT_NEAR(sum, 1.0, 1e-9) << key;
+  // regimes.csv: occupancy sums to 1 per chain and year
+  const Csv regimes = read_csv(dir / "regimes.csv");
+  EXPECT_EQ(regimes.header, (std::vector<std::string>{"chain", "regime", "year", "probability", "mc_se"}));
+  std::map<std::string, double> occupancy;
+  for (const auto& row : regimes.rows) {
+    ASSERT_EQ(row.size(), 5u);
+    occupancy[row[0] + "," + row[2]] += number(row[3]);
+  }
+  for (const auto& [key, sum] : occupancy) EXPECT_NEAR(sum, 1.0, 1e-9) << key;
+  // shocks.csv: scheduled shocks fire with a probability that never falls; jump counts are >= 0
+  const Csv shocks = read_csv(dir / "shocks.csv");
+  EXPECT_EQ(shocks.header, (std::vector<std::string>{"kind", "shock", "year", "frequency", "mc_se"}));
+  std::map<std::string, double> fired;
+  for (const auto& row : shocks.rows) {
+    ASSERT_EQ(row.size(), 5u);
+    EXPECT_TRUE(row[0] == "scheduled" || row[0] == "jumps") << row[0];
+    const double f = number(row[3]);
+    EXPECT_GE(f, 0.0);
+    if (row[0] == "scheduled") {
+      EXPECT_LE(f, 1.0);
+      EXPECT_GE(f, fired[row[1]]) << row[1];
+      fired[row[1]] = f;
+    }
+  }
+  EXPECT_EQ(fired.size(), resolved.value("scheduled_shocks", nlohmann::json::array()).size());
+  // parameters.csv: one row per uncertain parameter
+  const Csv parameters = read_csv(dir / "parameters.csv");
+  ASSERT_GE(parameters.header.size(), 7u);
+  EXPECT_EQ(parameters.header[0], "parameter");
+  for (const auto& row : parameters.rows) EXPECT_EQ(row.size(), parameters.header.size());
   // summary.json agrees with summary.csv
   const auto json = nlohmann::json::parse(testing::read_file(dir / "summary.json"));
   ASSERT_EQ(json["summary"].size(), summary.rows.size());
-  EXPECT_EQ(json["summary"][0]["mean"].get<double>(), number(summary.rows[0][3]));
+  EXPECT_EQ(json["summary"][0]["mean"].get<double>(), number(summary.rows[0][4]));
+  EXPECT_EQ(json["regimes"].size(), regimes.rows.size());
+  EXPECT_EQ(json["shocks"].size(), shocks.rows.size());
+  EXPECT_EQ(json["parameters"].size(), parameters.rows.size());
   // manifest hashes match the files
   for (const auto& [name, digest] : manifest["files_sha256"].items()) {
     EXPECT_EQ(digest.get<std::string>().size(), 64u) << name;
@@ -195,8 +245,7 @@ INSTANTIATE_TEST_SUITE_P(Cli, ShippedScenario,
 /// Compares the result files of run directory `out` with the first run's (stored in `reference` on first use).
 void expect_same_result_files(std::map<std::string, std::string>& reference, const fs::path& out,
                               const std::string& variant) {
-  for (const char* name :
-       {"summary.csv", "histograms.csv", "thresholds.csv", "first_crossing.csv", "events.csv", "summary.json"}) {
+  for (const std::string& name : result_file_names()) {
     const std::string text = testing::read_file(out / name);
     const auto [it, first] = reference.emplace(name, text);
     if (!first) {
@@ -216,6 +265,30 @@ TEST(CliRun, ResultFilesAreByteIdenticalForThreads1238) {
     expect_same_result_files(reference, out, std::string("--threads ") + threads);
     const auto manifest = nlohmann::json::parse(testing::read_file(out / "manifest.json"));
     EXPECT_EQ(manifest["threads"], std::stoi(threads));
+  }
+}
+
+TEST(CliRun, EveryModelFeatureAtOnceIsByteIdenticalForAnyThreads) {
+  // Regimes (national and own), jumps, scheduled shocks, sectors, firm feedback and uncertain parameters,
+  // with and without antithetic pairs.
+  const testing::TempDir tmp;
+  const fs::path plain = source_path("tests/data/every_feature.yaml");
+  const fs::path antithetic = tmp.path() / "every_feature_antithetic.yaml";
+  {
+    std::ofstream out(antithetic);
+    out << testing::read_file(plain) << "\nantithetic: true\n";
+  }
+  for (const fs::path& scenario : {plain, antithetic}) {
+    std::map<std::string, std::string> reference;
+    for (const char* threads : {"1", "2", "3"}) {
+      const fs::path out = tmp.path() / (scenario.stem().string() + threads);
+      const auto r = run_cli({"run", scenario.string(), "--threads", threads, "--out", out.string(), "--quiet"});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      expect_same_result_files(reference, out, scenario.stem().string() + ", --threads " + threads);
+      if (std::string(threads) == "1") check_run_directory(out, 4000);
+    }
+    EXPECT_FALSE(testing::read_csv(tmp.path() / (scenario.stem().string() + "1") / "regimes.csv").rows.empty());
+    EXPECT_EQ(testing::read_csv(tmp.path() / (scenario.stem().string() + "1") / "parameters.csv").rows.size(), 6u);
   }
 }
 

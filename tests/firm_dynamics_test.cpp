@@ -48,7 +48,8 @@ Path run(const FirmDynamics& firms, std::uint64_t seed, std::uint64_t path, std:
   const std::size_t h = growth.size();
   Path out{std::vector<double>(h), std::vector<double>(h), std::vector<double>(h)};
   std::vector<std::uint64_t> cohorts(h + 1);
-  firms.simulate(PathStreams(seed, path), scope, growth, cohorts, FirmPath{out.births, out.exits, out.stock});
+  std::vector<double> g = growth;
+  firms.simulate(PathStreams(seed, path), scope, g, {}, cohorts, FirmPath{out.births, out.exits, out.stock});
   return out;
 }
 
@@ -288,10 +289,11 @@ TEST(FirmDynamics, Reproducible) {
   // Scratch contents and extra scratch length do not matter.
   Path b{std::vector<double>(growth.size()), std::vector<double>(growth.size()), std::vector<double>(growth.size())};
   std::vector<std::uint64_t> dirty(growth.size() + 5, 123456789);
-  f.simulate(PathStreams(16, 99), kScope, growth, dirty, FirmPath{b.births, b.exits, b.stock});
+  std::vector<double> g = growth;
+  f.simulate(PathStreams(16, 99), kScope, g, {}, dirty, FirmPath{b.births, b.exits, b.stock});
   EXPECT_EQ(b, a);
   // Simulating again with the same scratch gives the same path.
-  f.simulate(PathStreams(16, 99), kScope, growth, dirty, FirmPath{b.births, b.exits, b.stock});
+  f.simulate(PathStreams(16, 99), kScope, g, {}, dirty, FirmPath{b.births, b.exits, b.stock});
   EXPECT_EQ(b, a);
 }
 

@@ -46,11 +46,12 @@ GrowthSpec spec_of(std::string model, double mean, double volatility, double bet
   return s;
 }
 
-TEST(GrowthRegistry, ListsLognormalAndAr1) {
+TEST(GrowthRegistry, ListsLognormalAr1AndRegimeSwitching) {
   const auto models = growth_models();
-  ASSERT_EQ(models.size(), 2u);
+  ASSERT_EQ(models.size(), 3u);
   EXPECT_EQ(models[0].name, "lognormal");
   EXPECT_EQ(models[1].name, "ar1");
+  EXPECT_EQ(models[2].name, "regime_switching");
   for (const auto& e : models) {
     EXPECT_FALSE(e.summary.empty()) << e.name;
     EXPECT_NE(e.make, nullptr) << e.name;

@@ -40,9 +40,16 @@ TEST(ResultWriters, WritesEveryFileWithTheContractHeaders) {
   const Written w;
   for (const auto& name : result_file_names()) EXPECT_TRUE(std::filesystem::exists(w.dir.path() / name)) << name;
   EXPECT_EQ(testing::read_csv(w.dir.path() / "summary.csv").header,
-            (std::vector<std::string>{"district", "metric", "year", "mean", "sd", "mc_se", "p10", "p50", "p90"}));
+            (std::vector<std::string>{"district", "sector", "metric", "year", "mean", "sd", "mc_se", "p10", "p50", "p90"}));
   EXPECT_EQ(testing::read_csv(w.dir.path() / "histograms.csv").header,
-            (std::vector<std::string>{"district", "metric", "year", "bin_lower", "bin_upper", "probability"}));
+            (std::vector<std::string>{"district", "sector", "metric", "year", "bin_lower", "bin_upper", "probability"}));
+  EXPECT_EQ(testing::read_csv(w.dir.path() / "regimes.csv").header,
+            (std::vector<std::string>{"chain", "regime", "year", "probability", "mc_se"}));
+  EXPECT_EQ(testing::read_csv(w.dir.path() / "shocks.csv").header,
+            (std::vector<std::string>{"kind", "shock", "year", "frequency", "mc_se"}));
+  EXPECT_EQ(testing::read_csv(w.dir.path() / "parameters.csv").header,
+            (std::vector<std::string>{"parameter", "family", "args", "target_mean", "target_sd", "mean", "sd", "mc_se",
+                                      "p10", "p50", "p90"}));
   EXPECT_EQ(testing::read_csv(w.dir.path() / "thresholds.csv").header,
             (std::vector<std::string>{"district", "metric", "threshold", "year", "p_above", "p_reached_by", "mc_se"}));
   EXPECT_EQ(testing::read_csv(w.dir.path() / "first_crossing.csv").header,
@@ -56,12 +63,12 @@ TEST(ResultWriters, RowCountsAndValuesMatchTheTables) {
   EXPECT_EQ(summary.rows.size(), 2u * 2u * 3u);
   for (std::size_t i = 0; i < summary.rows.size(); ++i) {
     ASSERT_EQ(summary.rows[i].size(), summary.header.size());
-    EXPECT_EQ(std::stod(summary.rows[i][3]), w.tables.summary[i].mean);  // shortest round-trip text
-    EXPECT_EQ(std::stod(summary.rows[i][7]), w.tables.summary[i].quantiles[1]);
+    EXPECT_EQ(std::stod(summary.rows[i][4]), w.tables.summary[i].mean);  // shortest round-trip text
+    EXPECT_EQ(std::stod(summary.rows[i][8]), w.tables.summary[i].quantiles[1]);
   }
   const auto histograms = testing::read_csv(w.dir.path() / "histograms.csv");
   EXPECT_EQ(histograms.rows.size(), w.tables.histograms.size());
-  EXPECT_EQ(histograms.rows.front()[3], "-inf");
+  EXPECT_EQ(histograms.rows.front()[4], "-inf");
   const auto crossing = testing::read_csv(w.dir.path() / "first_crossing.csv");
   EXPECT_EQ(crossing.rows.back()[3], "never");
   EXPECT_EQ(crossing.rows.front()[3], "2024");
