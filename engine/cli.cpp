@@ -126,8 +126,9 @@ po::options_description run_options_description(RunOptions& o) {
   po::options_description d(
       "Usage: districtcast run SCENARIO.yaml [options]\n\n"
       "Simulates the scenario and writes summary.csv, histograms.csv, thresholds.csv, first_crossing.csv,\n"
-      "events.csv, summary.json and manifest.json into a new result directory (default outputs/<name>/<UTC time>/),\n"
-      "atomically: the directory appears only when complete. The last line on stdout is its path.\n\n"
+      "events.csv, regimes.csv, shocks.csv, parameters.csv, summary.json and manifest.json into a new result\n"
+      "directory (default outputs/<name>/<UTC time>/), atomically: the directory appears only when complete.\n"
+      "The last line on stdout is its path.\n\n"
       "Options",
       110, 60);
   d.add_options()("help,h", "show this help")(
@@ -359,9 +360,18 @@ int validate_command(const Args& args) {
       continue;
     }
     const Scenario& s = *loaded.scenario;
-    fmt::print("{}: ok ({}: {} district{}, {}-{}, {} paths, seed {}, {} overtaking pair{})\n", file, s.name,
+    std::size_t sectors = 0;
+    for (const auto& d : s.districts) sectors += d.sectors.size();
+    std::string extras;
+    const auto count = [&](std::size_t n, const char* what) {
+      if (n > 0) extras += fmt::format(", {} {}{}", n, what, n == 1 ? "" : "s");
+    };
+    count(sectors, "sector");
+    count(s.scheduled_shocks.size(), "scheduled shock");
+    count(s.parameters.size(), "uncertain parameter");
+    fmt::print("{}: ok ({}: {} district{}, {}-{}, {} paths, seed {}, {} overtaking pair{}{})\n", file, s.name,
                s.districts.size(), s.districts.size() == 1 ? "" : "s", s.base_year + 1, s.base_year + s.horizon,
-               with_thousands(s.paths), s.seed, s.overtaking.size(), s.overtaking.size() == 1 ? "" : "s");
+               with_thousands(s.paths), s.seed, s.overtaking.size(), s.overtaking.size() == 1 ? "" : "s", extras);
   }
   return status;
 }
