@@ -41,7 +41,7 @@ inline constexpr std::uint32_t kNationalScope = 0xFFFFFFFFu;
   return h;
 }
 
-/// Scope id of a named item (a sector "district/sector", a scheduled shock, an uncertain parameter): the
+/// Scope id of a named item (a sector "district.sector", a scheduled shock, an uncertain parameter): the
 /// same FNV-1a hash, so its draws depend on its name only.
 [[nodiscard]] constexpr std::uint32_t name_scope(std::string_view name) noexcept { return district_scope(name); }
 

@@ -261,8 +261,8 @@ void check_unique_districts(Validator& v, const YAML::Node& list, const Scenario
       v.error(list[i]["id"], path, fmt::format("duplicate district id '{}' (also districts[{}])", id, it->second));
       continue;
     }
-    std::vector<std::string> stream_names{id};
-    for (const SectorSpec& sector : s.districts[i].sectors) stream_names.push_back(id + "." + sector.id);
+    std::set<std::string> stream_names{id};  // a set: a duplicate sector id is reported once, by read_sectors()
+    for (const SectorSpec& sector : s.districts[i].sectors) stream_names.insert(id + "." + sector.id);
     for (const std::string& name : stream_names) {
       const std::uint32_t scope = district_scope(name);
       if (scope == kNationalScope) {
@@ -341,6 +341,12 @@ void read_scheduled_shocks(Validator& v, const YAML::Node& node, const std::stri
                                 suggestion.empty() ? "" : fmt::format("; did you mean '{}'?", suggestion)));
           } else if (std::find(shock.targets.begin(), shock.targets.end(), *target) != shock.targets.end()) {
             v.error((*n)[j], Validator::index(dpath, j), fmt::format("'{}' is listed twice", *target));
+          } else if (const auto overlap = std::find_if(shock.targets.begin(), shock.targets.end(), [&](const std::string& t) {
+                       return target->rfind(t + ".", 0) == 0 || t.rfind(*target + ".", 0) == 0;
+                     });
+                     overlap != shock.targets.end()) {
+            v.error((*n)[j], Validator::index(dpath, j),
+                    fmt::format("'{}' overlaps '{}': a district already covers all its sectors", *target, *overlap));
           } else {
             shock.targets.push_back(*target);
           }

@@ -110,16 +110,16 @@ std::optional<models::RegimeChainSpec> read_chain(Validator& v, const YAML::Node
       v.error(it->first, Validator::join(transition_path, name),
               fmt::format("'{}' is not a valid regime name: use lower-case letters, digits and _", name));
     }
-    if (std::find(chain.regimes.begin(), chain.regimes.end(), name) != chain.regimes.end()) {
-      v.error(it->first, Validator::join(transition_path, name), "duplicate regime");
-    }
-    chain.regimes.push_back(name);
+    if (std::find(chain.regimes.begin(), chain.regimes.end(), name) == chain.regimes.end()) chain.regimes.push_back(name);
   }
+  // Registers where each row's key is (an empty row is reported there) and reports duplicate rows.
+  v.check_map(transition, transition_path, chain.regimes);
   if (chain.regimes.empty() || chain.regimes.size() > models::kMaxRegimes) {
     v.error(transition, transition_path,
             fmt::format("must list between 1 and {} regimes (got {})", models::kMaxRegimes, chain.regimes.size()));
     return std::nullopt;
   }
+  if (v.error_count() != errors_before) return std::nullopt;
   for (auto it = transition.begin(); it != transition.end(); ++it) {
     const std::string name = it->first.Scalar();
     const auto row = read_probabilities(v, it->second, Validator::join(transition_path, name), chain.regimes,
@@ -137,7 +137,14 @@ std::optional<models::RegimeChainSpec> read_chain(Validator& v, const YAML::Node
     chain.initial[static_cast<std::size_t>(std::find(chain.regimes.begin(), chain.regimes.end(), *name) -
                                            chain.regimes.begin())] = 1.0;
   } else {
+    if (!initial->IsMap()) {
+      v.error(*initial, initial_path,
+              fmt::format("expected a regime name ({}) or probabilities such as {{{}: 1}}, got {}",
+                          fmt::join(chain.regimes, ", "), chain.regimes.front(), describe_type(*initial)));
+      return std::nullopt;
+    }
     if (!v.check_map(*initial, initial_path, chain.regimes)) return std::nullopt;
+    if (v.error_count() != errors_before) return std::nullopt;  // an unknown name: its probability is unknown
     chain.initial.assign(chain.regimes.size(), 0.0);
     for (std::size_t k = 0; k < chain.regimes.size(); ++k) {
       if (auto p = Validator::optional(*initial, chain.regimes[k])) {
@@ -145,7 +152,7 @@ std::optional<models::RegimeChainSpec> read_chain(Validator& v, const YAML::Node
       }
     }
     const double sum = std::accumulate(chain.initial.begin(), chain.initial.end(), 0.0);
-    if (std::abs(sum - 1.0) > models::kProbabilitySumTolerance) {
+    if (v.error_count() == errors_before && std::abs(sum - 1.0) > models::kProbabilitySumTolerance) {
       v.error(*initial, initial_path, fmt::format("initial regime probabilities sum to {}, must sum to 1", sum));
     }
   }
@@ -219,10 +226,11 @@ std::vector<models::RegimeSpec> read_regime_parameters(Validator& v, const YAML:
 /// The chain and regimes of a regime_switching model: its own `transition`, or national.regimes.
 void read_regime_switching(Validator& v, const YAML::Node& node, const std::string& path, const std::string& key,
                            const NationalSpec& national, models::GrowthSpec& spec) {
-  for (const char* common : {"mean", "volatility"}) {
+  for (const char* common : {"mean", "volatility", "persistence"}) {
     if (auto n = Validator::optional(node, common)) {
       v.error(*n, Validator::join(path, common),
-              "regime_switching takes mean and volatility per regime, under regimes: {name: {mean, volatility}}");
+              "regime_switching takes mean, volatility and persistence per regime, under regimes: "
+              "{name: {mean, volatility, persistence}}");
     }
   }
   const auto transition = Validator::optional(node, "transition");
@@ -278,10 +286,11 @@ models::GrowthSpec read_growth(Validator& v, const YAML::Node& node, const std::
   }
   auto elsewhere = keys_of_other_models(models::growth_models(), "growth model", spec.model);
   for (const auto& k : allowed) elsewhere.erase(k);
-  if (regime_switching) {
-    elsewhere.erase("mean");  // reported by read_regime_switching() with a better message
-    elsewhere.erase("volatility");
-    allowed.insert(allowed.end(), {"mean", "volatility"});
+  if (regime_switching) {  // reported by read_regime_switching() with a better message
+    for (const char* per_regime : {"mean", "volatility", "persistence"}) {
+      elsewhere.erase(per_regime);
+      allowed.emplace_back(per_regime);
+    }
   }
   v.check_map(node, path, allowed, elsewhere);
 
@@ -479,12 +488,20 @@ DistrictSpec read_district(Validator& v, const YAML::Node& node, const std::stri
     return d;
   }
   if (auto n = v.required(node, path, "id")) {
-    if (auto id = read_id(v, *n, Validator::join(path, "id"), "id")) d.id = *id;
+    if (auto id = read_id(v, *n, Validator::join(path, "id"), "id")) {
+      if (*id == "national" || *id == "scheduled_shocks") {
+        v.error(*n, Validator::join(path, "id"),
+                fmt::format("'{}' is reserved (it names the national block or the scheduled shocks in outputs and "
+                            "parameter keys); choose another id", *id));
+      }
+      d.id = *id;
+    }
   }
   if (auto n = Validator::optional(node, "name")) d.name = v.string(*n, Validator::join(path, "name")).value_or("");
   if (d.name.empty()) d.name = d.id;
   if (auto n = v.required(node, path, "gdp")) d.gdp = v.number(*n, Validator::join(path, "gdp"), kPositive).value_or(1);
-  const auto sectors = Validator::optional(node, "sectors");
+  auto sectors = Validator::optional(node, "sectors");
+  if (sectors && sectors->IsNull()) sectors.reset();  // `sectors:` with every entry commented out: none
   if (sectors) {
     for (const char* unit_key : {"growth", "firms", "firm_feedback"}) {
       if (auto n = Validator::optional(node, unit_key)) {

@@ -255,7 +255,11 @@ public:
       return std::nullopt;
     }
     for (const auto& other : parameters_) {
-      if (name_scope(other.key) == name_scope(key) && other.key != key) {
+      if (other.key == key) {
+        error(node, path, fmt::format("'{}' is also the key of {}: rename a district, sector or shock", key, other.path));
+        return std::nullopt;
+      }
+      if (name_scope(other.key) == name_scope(key)) {
         error(node, path, fmt::format("'{}' and '{}' share a random-stream hash; rename a district, sector or shock",
                                       other.key, key));
         return std::nullopt;
@@ -279,6 +283,12 @@ public:
   /// An integer in [low, high]; accepts exact integral forms such as 1e6.
   std::optional<std::uint64_t> unsigned_integer(const YAML::Node& node, const std::string& path, std::uint64_t low,
                                                 std::uint64_t high) {
+    if (looks_like_distribution(node)) {
+      error(node, path,
+            fmt::format("must be a fixed whole number: only model parameters can be drawn from a distribution (got {{{}: ...}})",
+                        node.begin()->first.Scalar()));
+      return std::nullopt;
+    }
     if (!is_plain_scalar(node)) {
       error(node, path, fmt::format("expected a whole number, got {}", describe_type(node)));
       return std::nullopt;

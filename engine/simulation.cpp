@@ -15,7 +15,7 @@
 namespace districtcast {
 namespace {
 
-/// A uniform in [0, 1) from a stream (53 bits).
+/// A uniform in [0, 1) from a stream (Boost uniform_01 on one 32-bit word: steps of 2^-32).
 double uniform(RandomStream& stream) { return boost::random::uniform_01<double>()(stream); }
 
 /// Sum of the jumps of one year: N ~ Poisson(rate) jumps of size ~ Normal(size_mean, size_sd), drawn from

@@ -33,7 +33,7 @@ std::unique_ptr<const GrowthModel> build(const GrowthSpec& spec) {
 std::vector<double> run(const GrowthModel& model, std::span<const double> eps, std::span<const double> dev,
                         double dev0) {
   std::vector<double> g(eps.size());
-  model.simulate(GrowthInputs{eps, dev, dev0}, g);
+  model.simulate(GrowthInputs{eps, dev, dev0, {}, {}}, g);
   return g;
 }
 
@@ -202,7 +202,7 @@ TEST(Ar1Growth, MeanAndVarianceMatchClosedForm) {
       eps[t] = draw_shock(spec.shocks, 8675309, static_cast<std::uint32_t>(p), scope, Variable::district_shock,
                           static_cast<std::uint32_t>(t + 1));
     }
-    model->simulate(GrowthInputs{eps, dev, 0.0}, g);
+    model->simulate(GrowthInputs{eps, dev, 0.0, {}, {}}, g);
     for (std::size_t i = 0; i < years.size(); ++i) at[i].push_back(g[years[i] - 1]);
   }
   for (std::size_t i = 0; i < years.size(); ++i) {

@@ -2,6 +2,7 @@
 /// regime switching, jumps, scheduled shocks, sectors, firm feedback, uncertain parameters and common random
 /// numbers. Tolerances are 4 Monte Carlo standard errors.
 
+#include "tests/test_support.hpp"
 #include "engine/runner.hpp"
 #include "engine/scenario_loader.hpp"
 #include "engine/simulation.hpp"
@@ -17,14 +18,7 @@
 namespace districtcast {
 namespace {
 
-Scenario load(const std::string& yaml) {
-  LoadResult r = load_scenario_text(yaml, "test.yaml", "test");
-  if (!r.ok()) {
-    for (const auto& e : r.errors) ADD_FAILURE() << e.to_string();
-    throw std::runtime_error("scenario did not load");
-  }
-  return *r.scenario;
-}
+Scenario load(const std::string& yaml) { return testing::load_valid_scenario(yaml); }
 
 RunOutcome run(const Simulation& simulation, std::uint64_t paths, std::uint64_t seed) {
   RunSettings settings;

@@ -1,6 +1,7 @@
 /// \file Statistical tests of the whole path generator against the closed forms of docs/models.md.
 /// Tolerances are 4 Monte Carlo standard errors (plus the sketch's 0.1% bound for quantiles).
 
+#include "tests/test_support.hpp"
 #include "engine/runner.hpp"
 #include "engine/scenario_loader.hpp"
 #include "engine/simulation.hpp"
@@ -15,14 +16,7 @@
 namespace districtcast {
 namespace {
 
-Scenario load(const std::string& yaml) {
-  LoadResult r = load_scenario_text(yaml, "test.yaml", "test");
-  if (!r.ok()) {
-    for (const auto& e : r.errors) ADD_FAILURE() << e.to_string();
-    throw std::runtime_error("scenario did not load");
-  }
-  return *r.scenario;
-}
+Scenario load(const std::string& yaml) { return testing::load_valid_scenario(yaml); }
 
 /// Inverse standard normal CDF for the few probabilities used here (Acklam's rational approximation,
 /// relative error < 1.2e-9).

@@ -1,5 +1,9 @@
 #include "tests/test_support.hpp"
 
+#include "engine/scenario_loader.hpp"
+
+#include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +17,15 @@
 #include <stdexcept>
 
 namespace districtcast::testing {
+
+Scenario load_valid_scenario(std::string_view yaml) {
+  LoadResult r = load_scenario_text(yaml, "test.yaml", "test");
+  if (!r.ok()) {
+    for (const auto& e : r.errors) ADD_FAILURE() << e.to_string();
+    throw std::runtime_error("scenario did not load");
+  }
+  return std::move(*r.scenario);
+}
 namespace fs = std::filesystem;
 
 TempDir::TempDir() {

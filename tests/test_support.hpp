@@ -1,6 +1,8 @@
 #pragma once
 /// \file Helpers shared by tests: temporary directories, running the CLI, reading CSV files.
 
+#include "engine/scenario.hpp"
+
 #include <sys/types.h>
 
 #include <filesystem>
@@ -10,6 +12,9 @@
 #include <vector>
 
 namespace districtcast::testing {
+
+/// The scenario `yaml` describes; adds a test failure per diagnostic and throws if it does not load.
+Scenario load_valid_scenario(std::string_view yaml);
 
 /// The smallest valid scenario: one lognormal district, everything else defaulted.
 inline constexpr std::string_view kMinimalScenario = R"yaml(base_year: 2024
