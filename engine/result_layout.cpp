@@ -98,11 +98,12 @@ void ResultLayout::add_drivers(const Scenario& scenario) {
   for_each_unit([&](const std::string& unit, const models::GrowthSpec& g) {
     if (g.jumps) drivers_.push_back(DriverSeries{DriverKind::jumps, unit, ""});
   });
-  for (const ScheduledShockSpec& shock : scenario.scheduled_shocks) {
-    drivers_.push_back(DriverSeries{DriverKind::scheduled_shock, shock.name, ""});
+  for (std::size_t k = 0; k < scenario.scheduled_shocks.size(); ++k) {
+    drivers_.push_back(DriverSeries{DriverKind::scheduled_shock, scenario.scheduled_shocks[k].name, "", k});
   }
-  for (const UncertainParameter& p : scenario.parameters) {
-    drivers_.push_back(DriverSeries{DriverKind::parameter, p.key, p.distribution.describe()});
+  for (std::size_t k = 0; k < scenario.parameters.size(); ++k) {
+    const UncertainParameter& p = scenario.parameters[k];
+    drivers_.push_back(DriverSeries{DriverKind::parameter, p.key, p.distribution.describe(), k});
   }
 }
 

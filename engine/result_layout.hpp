@@ -35,6 +35,7 @@ struct DriverSeries {
   DriverKind kind = DriverKind::regime;
   std::string name;    ///< chain, unit, shock or parameter key
   std::string detail;  ///< regime name (regime), distribution (parameter), else empty
+  std::size_t index = 0;  ///< parameter: index into Scenario::parameters; scheduled_shock: into scheduled_shocks
 };
 
 /// [a-z] name of a driver kind ("regime", "jumps", "scheduled_shock", "parameter").

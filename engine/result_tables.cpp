@@ -80,7 +80,7 @@ void add_driver_rows(const Scenario& scenario, const Accumulator& totals, Result
     if (driver.kind == DriverKind::parameter) {
       const std::size_t cell = layout.cell(series, 1);
       const RunningMoments& m = totals.moments(cell);
-      const auto& distribution = scenario.parameters[i - (layout.drivers().size() - scenario.parameters.size())].distribution;
+      const auto& distribution = scenario.parameters[driver.index].distribution;
       ParameterRow row{driver.name, std::string(models::to_string(distribution.family)), distribution.args,
                        distribution.mean(), distribution.standard_deviation(), m.mean(), m.standard_deviation(),
                        totals.mean_standard_error(cell), {}};

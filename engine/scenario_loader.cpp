@@ -26,7 +26,6 @@ using namespace scenario_detail;
 
 /// Starts with a letter, digit or '_' (so never ".", ".." or a hidden name like our staging directories).
 const std::regex kScenarioNamePattern{"[A-Za-z0-9_][A-Za-z0-9_.-]*"};
-const std::regex kDistrictIdPattern{"[a-z0-9_]+"};
 
 /// The district id in `node` if it names one of `ids`; else reports the problem (with a did-you-mean).
 std::optional<std::string> district_id(Validator& v, const YAML::Node& node, const std::string& path,
@@ -319,14 +318,9 @@ void read_scheduled_shocks(Validator& v, const YAML::Node& node, const std::stri
       shock.year = static_cast<int>(v.unsigned_integer(*n, Validator::join(epath, "year"), first, last).value_or(first));
     }
     const std::string key = "scheduled_shocks." + shock.name;
-    const auto param = [&](const char* name, const Range& range, bool required, models::Param fallback) {
-      const std::optional<YAML::Node> n = required ? v.required(entry, epath, name) : Validator::optional(entry, name);
-      if (!n) return fallback;
-      return v.param(*n, Validator::join(epath, name), Validator::join(key, name), range).value_or(fallback);
-    };
-    shock.probability = param("probability", kProbability, true, 0.0);
-    shock.growth_impact = param("growth_impact", kAnyNumber, true, 0.0);
-    shock.persistence = param("persistence", kProbability, false, 0.0);
+    shock.probability = read_param(v, entry, epath, key, "probability", kProbability, true, 0.0);
+    shock.growth_impact = read_param(v, entry, epath, key, "growth_impact", kAnyNumber, true, 0.0);
+    shock.persistence = read_param(v, entry, epath, key, "persistence", kProbability, false, 0.0);
     if (auto n = Validator::optional(entry, "districts"); n && !n->IsNull()) {
       const std::string dpath = Validator::join(epath, "districts");
       if (v.sequence(*n, dpath)) {

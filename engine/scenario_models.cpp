@@ -33,15 +33,6 @@ void read_shocks(Validator& v, const YAML::Node& map, const std::string& path, m
   }
 }
 
-/// Reads `map[name]` as a model parameter (number or distribution) registered under key.name. Returns
-/// `fallback` when absent (and reports it when `required`) or invalid.
-models::Param read_param(Validator& v, const YAML::Node& map, const std::string& path, const std::string& key,
-                         const std::string& name, const Range& range, bool required, models::Param fallback = {}) {
-  const std::optional<YAML::Node> node = required ? v.required(map, path, name) : Validator::optional(map, name);
-  if (!node) return fallback;
-  return v.param(*node, Validator::join(path, name), Validator::join(key, name), range).value_or(fallback);
-}
-
 std::optional<models::Ar1Spec> read_ar1(Validator& v, const YAML::Node& node, const std::string& path) {
   if (!v.check_map(node, path, to_strings({"mean", "volatility", "persistence", "initial", "shocks", "dof"}))) {
     return std::nullopt;
@@ -459,6 +450,13 @@ std::vector<SectorSpec> read_sectors(Validator& v, const YAML::Node& list, const
 }
 
 }  // namespace
+
+models::Param read_param(Validator& v, const YAML::Node& map, const std::string& path, const std::string& key,
+                         const std::string& name, const Range& range, bool required, models::Param fallback) {
+  const std::optional<YAML::Node> node = required ? v.required(map, path, name) : Validator::optional(map, name);
+  if (!node) return fallback;
+  return v.param(*node, Validator::join(path, name), Validator::join(key, name), range).value_or(fallback);
+}
 
 bool is_valid_id(const std::string& id) { return std::regex_match(id, kIdPattern); }
 

@@ -15,6 +15,12 @@ namespace districtcast::scenario_detail {
 [[nodiscard]] DistrictSpec read_district(Validator& v, const YAML::Node& node, const std::string& path,
                                          const NationalSpec& national);
 
+/// Reads `map[name]` as a model parameter (a number or a distribution, Validator::param) registered under the key
+/// `key`.`name`. Returns `fallback` when absent (reporting it when `required`) or invalid.
+[[nodiscard]] models::Param read_param(Validator& v, const YAML::Node& map, const std::string& path,
+                                       const std::string& key, const std::string& name, const Range& range,
+                                       bool required, models::Param fallback = {});
+
 /// The [a-z0-9_]+ pattern of district, sector, shock and regime ids.
 [[nodiscard]] bool is_valid_id(const std::string& id);
 

@@ -37,7 +37,7 @@ double draw_jumps(const models::JumpSpec& jumps, const PathStreams& streams, std
 }
 
 /// "district" or "sector", for messages.
-const char* unit_kind(const UnitModel& unit) { return unit.idiosyncratic_series ? "sector" : "district"; }
+const char* unit_kind(const UnitModel& unit) { return unit.sector ? "sector" : "district"; }
 
 }  // namespace
 
@@ -116,6 +116,7 @@ Simulation::Simulation(const Scenario& scenario)
       for (std::size_t k = 0; k < spec.sectors.size(); ++k) {
         const SectorSpec& sector = spec.sectors[k];
         UnitModel unit = make_unit(spec.id + "." + sector.id, d, spec.gdp * sector.share, sector.growth, sector.firms);
+        unit.sector = true;
         unit.idiosyncratic_series = draw_series_++;
         unit.gdp_series = *layout_.find_sector_series(d, k, Metric::gdp);
         unit.growth_series = *layout_.find_sector_series(d, k, Metric::gdp_growth);
@@ -134,6 +135,7 @@ Simulation::Simulation(const Scenario& scenario)
   for (const ScheduledShockSpec& shock : scenario_.scheduled_shocks) {
     shock_drivers_.push_back(driver(DriverKind::scheduled_shock, shock.name));
     shock_scopes_.push_back(name_scope("scheduled_shocks." + shock.name));
+    shock_first_years_.push_back(static_cast<std::size_t>(shock.year - scenario_.base_year));
   }
   for (const UncertainParameter& p : scenario_.parameters) parameter_scopes_.push_back(name_scope(p.key));
   if (!scenario_.parameters.empty()) first_parameter_driver_ = driver(DriverKind::parameter, scenario_.parameters.front().key);
@@ -160,6 +162,7 @@ PathWorkspace Simulation::make_workspace(std::size_t capacity) const {
   work.parameters.assign(scenario_.parameters.size(), 0.0);
   work.regimes.assign(chains_.size() * horizon_, 0);
   work.uniforms.resize(horizon_ + 1);
+  work.shock_fired.assign(scenario_.scheduled_shocks.size(), 0);
   work.cohorts.resize(horizon_ + 1);
   return work;
 }
@@ -205,6 +208,7 @@ void Simulation::national_paths(std::size_t k, PathWorkspace& work) const {
     national_growth_->simulate(work.national_innovations, work.national_deviation, work.parameters);
     const double mean = national_growth_->spec().mean.at(work.parameters);
     for (double& n : work.national_deviation) n -= mean;
+    work.national_deviation_0 = national_growth_->initial(work.parameters) - mean;
   }
   if (inflation_) {
     gather(kInflationSeries);
@@ -237,7 +241,8 @@ void Simulation::simulate_paths(std::uint64_t seed, std::uint64_t first, std::si
   for (std::size_t k = 0; k < count; ++k) {
     const std::span<double> path_values = values.subspan(k * cells, cells);
     const std::uint64_t path = first + k;
-    draw_drivers(seed, scenario_.antithetic ? path & ~std::uint64_t{1} : path, work, path_values);
+    work.shared_path = scenario_.antithetic ? path & ~std::uint64_t{1} : path;
+    draw_drivers(seed, work, path_values);
     national_paths(k, work);
     district_shocks(k, work);
     simulate_one(seed, path, k, work, path_values);
@@ -249,9 +254,8 @@ void Simulation::simulate_path(std::uint64_t seed, std::uint64_t path, PathWorks
   simulate_paths(seed, path, 1, work, values);
 }
 
-void Simulation::draw_drivers(std::uint64_t seed, std::uint64_t shared_path, PathWorkspace& work,
-                              std::span<double> values) const {
-  const PathStreams streams(seed, shared_path);
+void Simulation::draw_drivers(std::uint64_t seed, PathWorkspace& work, std::span<double> values) const {
+  const PathStreams streams(seed, work.shared_path);
   const auto fill = [&](std::size_t series, double value) {
     std::fill_n(values.begin() + static_cast<std::ptrdiff_t>(layout_.cell(series, 1)), horizon_, value);
   };
@@ -283,8 +287,10 @@ void Simulation::draw_drivers(std::uint64_t seed, std::uint64_t shared_path, Pat
     const ScheduledShockSpec& shock = scenario_.scheduled_shocks[k];
     RandomStream stream = streams.stream(shock_scopes_[k], Variable::scheduled_shock, 0);
     const bool fired = uniform(stream) < shock.probability.at(work.parameters);
-    const auto first_year = static_cast<std::size_t>(shock.year - scenario_.base_year);
-    for (std::size_t t = 1; t <= horizon_; ++t) values[layout_.cell(shock_drivers_[k], t)] = fired && t >= first_year ? 1.0 : 0.0;
+    work.shock_fired[k] = fired ? 1 : 0;
+    for (std::size_t t = 1; t <= horizon_; ++t) {
+      values[layout_.cell(shock_drivers_[k], t)] = fired && t >= shock_first_years_[k] ? 1.0 : 0.0;
+    }
   }
 }
 
@@ -301,32 +307,27 @@ void Simulation::simulate_unit(const UnitModel& unit, const DistrictModel& distr
     }
     innovations = work.unit_innovations;
   }
-  const double deviation_0 =
-      national_growth_ ? national_growth_->initial(work.parameters) - national_growth_->spec().mean.at(work.parameters)
-                       : 0.0;
   std::span<const std::uint8_t> regimes;
   if (unit.chain) regimes = std::span<const std::uint8_t>(work.regimes).subspan(*unit.chain * horizon_, horizon_);
   const std::span<double> growth = values.subspan(layout_.cell(unit.growth_series, 1), horizon_);
-  unit.growth->simulate(models::GrowthInputs{innovations, work.national_deviation, deviation_0, work.parameters, regimes},
+  unit.growth->simulate(models::GrowthInputs{innovations, work.national_deviation, work.national_deviation_0, work.parameters, regimes},
                         growth);
 
-  // Additive growth terms: national jumps, the unit's jumps, scheduled shocks.
-  const std::uint64_t shared_path = scenario_.antithetic ? path & ~std::uint64_t{1} : path;
-  const PathStreams shared(seed, shared_path);
+  // Additive growth terms: national jumps, the unit's jumps, scheduled shocks (drawn with the shared path).
+  const PathStreams shared(seed, work.shared_path);
   for (std::size_t t = 0; t < horizon_; ++t) {
+    const std::size_t year = t + 1;
     double extra = work.national_jumps[t];
     if (unit.jumps) {
       std::uint64_t count = 0;
-      extra += draw_jumps(*unit.jumps, shared, unit.scope, static_cast<std::uint32_t>(t + 1), work.parameters, count);
-      values[layout_.cell(*unit.jumps_driver, t + 1)] = static_cast<double>(count);
+      extra += draw_jumps(*unit.jumps, shared, unit.scope, static_cast<std::uint32_t>(year), work.parameters, count);
+      values[layout_.cell(*unit.jumps_driver, year)] = static_cast<double>(count);
     }
-    for (std::size_t k : unit.scheduled_shocks) {
-      const ScheduledShockSpec& shock = scenario_.scheduled_shocks[k];
-      const std::size_t year = t + 1;
-      if (values[layout_.cell(shock_drivers_[k], year)] == 0.0) continue;  // not fired (yet)
-      const auto first_year = static_cast<std::size_t>(shock.year - scenario_.base_year);
+    for (std::size_t s : unit.scheduled_shocks) {
+      if (work.shock_fired[s] == 0 || year < shock_first_years_[s]) continue;
+      const ScheduledShockSpec& shock = scenario_.scheduled_shocks[s];
       extra += shock.growth_impact.at(work.parameters) *
-               std::pow(shock.persistence.at(work.parameters), static_cast<double>(year - first_year));
+               std::pow(shock.persistence.at(work.parameters), static_cast<double>(year - shock_first_years_[s]));
     }
     growth[t] += extra;
   }

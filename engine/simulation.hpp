@@ -20,6 +20,7 @@ namespace districtcast {
 /// Immutable model objects of one growth unit: a district without sectors, or one sector of a district.
 struct UnitModel {
   std::string label;                  ///< "district" or "district.sector"
+  bool sector = false;                ///< one sector of a split district (else the whole district)
   std::size_t district = 0;           ///< index into Scenario::districts
   std::uint32_t scope = 0;            ///< random-stream scope (hash of the label)
   double base_gdp = 0.0;              ///< base-year GDP (district gdp x sector share)
@@ -76,6 +77,9 @@ struct PathWorkspace {
   std::vector<double> parameters;            ///< one draw per uncertain parameter
   std::vector<std::uint8_t> regimes;         ///< chains x H: s_t
   std::vector<double> uniforms;              ///< H + 1 scratch
+  std::vector<std::uint8_t> shock_fired;     ///< per scheduled shock: fired on this path
+  std::uint64_t shared_path = 0;             ///< path whose non-innovation draws this path uses (antithetic: 2i)
+  double national_deviation_0 = 0.0;         ///< n_0 - m under this path's parameters
   std::vector<std::uint64_t> cohorts;        ///< H + 1
 };
 
@@ -121,8 +125,8 @@ private:
   /// The correlated district innovations eps = L z of batch path k.
   void district_shocks(std::size_t k, PathWorkspace& work) const;
   /// Parameter draws, regime chains, national jumps and scheduled shocks of one path (drawn with the path
-  /// `shared_path`: the pair's first path under antithetic sampling), with their driver cells.
-  void draw_drivers(std::uint64_t seed, std::uint64_t shared_path, PathWorkspace& work, std::span<double> values) const;
+  /// work.shared_path: the pair's first path under antithetic sampling), with their driver cells.
+  void draw_drivers(std::uint64_t seed, PathWorkspace& work, std::span<double> values) const;
   /// Growth, GDP and firms of `unit` of district d on `path` (batch path k).
   void simulate_unit(const UnitModel& unit, const DistrictModel& district, std::size_t d, std::uint64_t seed,
                      std::uint64_t path, std::size_t k, PathWorkspace& work, std::span<double> values) const;
@@ -144,6 +148,7 @@ private:
   std::optional<std::size_t> national_jumps_driver_;
   std::vector<std::size_t> shock_drivers_;      ///< driver of each scheduled shock
   std::vector<std::uint32_t> shock_scopes_;     ///< stream scope of each scheduled shock
+  std::vector<std::size_t> shock_first_years_;  ///< year index (1..H) of each scheduled shock's first hit
   std::vector<std::uint32_t> parameter_scopes_; ///< stream scope of each uncertain parameter
   std::size_t first_parameter_driver_ = 0;
   std::optional<SquareMatrix> cholesky_;  ///< lower factor of the correlation matrix, when any pair is set
