@@ -238,8 +238,11 @@ void read_regime_switching(Validator& v, const YAML::Node& node, const std::stri
     spec.chain = *national.regimes;
     spec.national_chain = true;
   } else {
-    v.error(node, Validator::join(path, "transition"),
-            "missing required key: give the model its own chain (transition) or define national.regimes");
+    // An invalid national.regimes is already reported; its followers need no second message.
+    if (!v.has_error_under("national.regimes")) {
+      v.error(node, Validator::join(path, "transition"),
+              "missing required key: give the model its own chain (transition) or define national.regimes");
+    }
     return;
   }
   if (auto regimes = v.required(node, path, "regimes")) {

@@ -101,6 +101,12 @@ public:
                                  mark.line >= 0 ? mark.column + 1 : 0});
   }
   [[nodiscard]] std::size_t error_count() const { return errors_.size(); }
+  /// Whether some error was reported at `path` or below it (e.g. "national.regimes").
+  [[nodiscard]] bool has_error_under(const std::string& path) const {
+    return std::any_of(errors_.begin(), errors_.end(), [&](const Diagnostic& d) {
+      return d.path == path || d.path.rfind(path + ".", 0) == 0;
+    });
+  }
   std::vector<Diagnostic> take_errors() { return std::move(errors_); }
 
   /// Checks that `node` is a mapping whose keys are unique strings from `allowed`. Keys in `elsewhere`

@@ -706,9 +706,6 @@ districts:
 }
 
 TEST(ScenarioModels, InvalidNationalChainIsReportedOnce) {
-  GTEST_SKIP() << "BUG: an invalid national.regimes also makes every district following it report \"missing "
-                  "required key: give the model its own chain (transition) or define national.regimes\", although "
-                  "national.regimes is defined (2 errors, the second misleading)";
   std::string yaml(kNationalHead);
   yaml.replace(yaml.find("[0.5, 0.5]"), 10, "[0.5, 0.4]");
   EXPECT_ERROR(yaml + "      regimes:\n        normal: {mean: 0.05, volatility: 0.01}\n"
