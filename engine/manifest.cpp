@@ -11,12 +11,47 @@
 
 #include <sys/resource.h>
 
+#include <charconv>
 #include <cmath>
 #include <ctime>
 #include <fstream>
 #include <stdexcept>
+#include <system_error>
+#include <vector>
 
 namespace districtcast {
+
+namespace {
+
+/// A swept value in the manifest: a number or boolean when its YAML text is one, else the text.
+nlohmann::ordered_json sweep_value_json(const std::string& text) {
+  if (text == "true" || text == "True" || text == "TRUE") return true;
+  if (text == "false" || text == "False" || text == "FALSE") return false;
+  double value = 0.0;
+  const char* begin = text.data() + (!text.empty() && text.front() == '+' ? 1 : 0);
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(begin, end, value);
+  if (!text.empty() && ec == std::errc() && ptr == end && std::isfinite(value)) return value;
+  return text;
+}
+
+}  // namespace
+
+nlohmann::ordered_json composition_json(const ScenarioProvenance& provenance) {
+  nlohmann::ordered_json c = nlohmann::ordered_json::object();
+  if (provenance.files.size() > 1) {
+    c["extends"] = std::vector<std::string>(provenance.files.begin() + 1, provenance.files.end());
+  }
+  if (!provenance.overrides.empty()) c["overrides"] = provenance.overrides;
+  if (!provenance.variant_of.empty()) c["variant_of"] = provenance.variant_of;
+  if (!provenance.sweep_point.empty()) {
+    nlohmann::ordered_json sweep = nlohmann::ordered_json::object();
+    for (const auto& [key, value] : provenance.sweep_point) sweep[key] = sweep_value_json(value);
+    c["sweep"] = sweep;
+  }
+  return c;
+}
+
 
 std::string iso8601_utc(std::chrono::system_clock::time_point t) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
@@ -40,6 +75,7 @@ void write_manifest(const std::filesystem::path& dir, const Scenario& scenario, 
   doc["scenario"] = scenario.name;
   doc["scenario_file"] = facts.scenario_file;
   doc["scenario_sha256"] = scenario_sha256(scenario);
+  if (auto composition = composition_json(scenario.provenance); !composition.empty()) doc["composition"] = composition;
   doc["seed"] = scenario.seed;
   doc["paths"] = scenario.paths;
   doc["threads"] = facts.threads;

@@ -1,5 +1,7 @@
 #include "engine/result_writers.hpp"
 
+#include "engine/output_file.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
@@ -12,30 +14,6 @@ namespace districtcast {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-/// A file that throws on any write failure and must be closed explicitly.
-class OutputFile {
-public:
-  explicit OutputFile(std::filesystem::path path) : path_(std::move(path)), out_(path_, std::ios::binary) {
-    if (!out_) throw std::runtime_error(fmt::format("cannot create {}", path_.string()));
-  }
-  template <typename... Args>
-  void print(fmt::format_string<Args...> format, Args&&... args) {
-    buffer_.clear();
-    fmt::format_to(std::back_inserter(buffer_), format, std::forward<Args>(args)...);
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-  }
-  void close() {
-    out_.flush();
-    out_.close();
-    if (!out_) throw std::runtime_error(fmt::format("error writing {} (disk full?)", path_.string()));
-  }
-
-private:
-  std::filesystem::path path_;
-  std::ofstream out_;
-  std::string buffer_;
-};
 
 Json number_or_null(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
 
@@ -137,6 +115,11 @@ void write_summary_json(const std::filesystem::path& dir, const Scenario& s, con
       Json sectors = Json::array();
       for (const auto& sector : d.sectors) sectors.push_back(Json{{"id", sector.id}, {"name", sector.name}, {"share", sector.share}});
       district["sectors"] = std::move(sectors);
+    }
+    if (!d.history.empty()) {
+      Json history = Json::object();
+      for (const auto& [year, gdp] : d.history) history[std::to_string(year)] = gdp;
+      district["history"] = std::move(history);
     }
     districts.push_back(std::move(district));
   }

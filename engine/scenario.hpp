@@ -10,8 +10,10 @@
 #include "models/regime_chain.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace districtcast {
@@ -46,6 +48,8 @@ struct DistrictSpec {
   std::vector<SectorSpec> sectors;
   /// Correlation c in [0, 1] between the innovations of any two sectors: e_s = sqrt(c) eps_d + sqrt(1 - c) z_s.
   double sector_correlation = 0.0;
+  /// `history`: observed nominal GDP by calendar year (<= base_year), for reports only; never simulated.
+  std::map<int, double> history;
   /// True when some unit (the district or a sector) has firms, so the district reports firm metrics.
   [[nodiscard]] bool has_firms() const noexcept {
     if (sectors.empty()) return firms.has_value();
@@ -127,6 +131,16 @@ struct PrecisionSpec {
   std::uint64_t max_paths = 10'000'000;      ///< never simulate more than this many paths
 };
 
+/// How a scenario was put together (`extends`, `--set`, `sweep`). Not an assumption: two scenarios with
+/// the same resolved content have the same scenario_sha256 however they were composed.
+struct ScenarioProvenance {
+  std::vector<std::string> files;      ///< the scenario file, then each file it extends (in chain order)
+  std::vector<std::string> overrides;  ///< "key=value" overrides in the order applied (batch set, --set, flags)
+  std::string variant_of;              ///< for a sweep variant: the swept scenario's name; else empty
+  /// For a sweep variant: each swept key (as written under sweep.over) and its value (YAML text).
+  std::vector<std::pair<std::string, std::string>> sweep_point;
+};
+
 /// A complete, validated scenario. Produced only by load_scenario(); everything downstream trusts it.
 struct Scenario {
   std::string name;         ///< [A-Za-z0-9_.-]+, used as the output directory name
@@ -151,6 +165,7 @@ struct Scenario {
   std::vector<ScheduledShockSpec> scheduled_shocks;
   /// Every uncertain parameter, in file order; Param::slot indexes this list.
   std::vector<UncertainParameter> parameters;
+  ScenarioProvenance provenance;
 };
 
 }  // namespace districtcast

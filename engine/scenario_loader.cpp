@@ -3,6 +3,7 @@
 #include "engine/correlation.hpp"
 #include "engine/quantile_names.hpp"
 #include "engine/random_stream.hpp"
+#include "engine/scenario_compose_detail.hpp"
 #include "engine/scenario_models.hpp"
 #include "engine/scenario_validator.hpp"
 
@@ -368,7 +369,7 @@ void check_even_paths(Validator& v, const YAML::Node& root, const Scenario& s) {
 
 Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& default_name) {
   Scenario s;
-  if (!v.check_map(root, "", to_strings({"name", "description", "base_year", "horizon", "paths", "seed", "units",
+  if (!v.check_map(root, "", to_strings({"kind", "extends", "sweep", "name", "description", "base_year", "horizon", "paths", "seed", "units",
                                           "national", "districts", "correlation", "thresholds", "overtaking",
                                           "outputs", "precision", "antithetic", "scheduled_shocks"}))) {
     return s;
@@ -400,7 +401,7 @@ Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& 
         v.error(*list, "districts", fmt::format("at most {} districts are supported (got {})", kMaxDistricts, list->size()));
       } else {
         for (std::size_t i = 0; i < list->size(); ++i) {
-          s.districts.push_back(read_district(v, (*list)[i], Validator::index("districts", i), s.national));
+          s.districts.push_back(read_district(v, (*list)[i], Validator::index("districts", i), s.national, s.base_year));
         }
         check_unique_districts(v, *list, s);
       }
@@ -424,77 +425,17 @@ Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& 
   return s;
 }
 
-/// Where the first tab inside a line's leading whitespace is, if any (a common cause of parse errors).
-std::optional<YAML::Mark> first_indentation_tab(std::string_view text) {
-  int line = 0;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t end = std::min(text.find('\n', start), text.size());
-    for (std::size_t i = start; i < end && (text[i] == ' ' || text[i] == '\t'); ++i) {
-      if (text[i] == '\t') {
-        YAML::Mark mark;
-        mark.line = line;
-        mark.column = static_cast<int>(i - start);
-        return mark;
-      }
-    }
-    ++line;
-    start = end + 1;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
-LoadResult load_scenario_text(std::string_view yaml, const std::string& display_name, const std::string& default_name) {
-  Validator v(display_name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    if (const auto tab = first_indentation_tab(yaml); tab && (e.mark.line < 0 || tab->line <= e.mark.line)) {
-      v.error_at(*tab, "", "tab character in indentation: YAML indents with spaces only");
-    } else {
-      v.error_at(e.mark, "", fmt::format("not valid YAML: {}", e.msg));
-    }
-    return {std::nullopt, v.take_errors()};
-  }
-  if (!root.IsMap()) {
-    v.error(root, "", root.IsNull() ? "the file is empty: a scenario is a mapping with at least base_year, horizon and districts"
-                                    : fmt::format("a scenario is a mapping (key: value lines), got {}", describe_type(root)));
-    return {std::nullopt, v.take_errors()};
-  }
-  Scenario scenario;
-  try {
-    scenario = read_scenario(v, root, default_name);
-  } catch (const YAML::Exception& e) {
-    v.error_at(e.mark, "", fmt::format("could not read the document: {}", e.msg));
-  }
-  if (v.error_count() > 0) return {std::nullopt, v.take_errors()};
-  return {std::move(scenario), {}};
+namespace scenario_detail {
+
+// `kind`, `extends` and `sweep` are read by the composition (scenario_compose.cpp) before this runs.
+Scenario read_scenario_root(Validator& v, const YAML::Node& root, const std::string& default_name) {
+  return read_scenario(v, root, default_name);
 }
 
-LoadResult load_scenario_file(const std::filesystem::path& file) {
-  const std::string display = file.string();
-  auto fail = [&](std::string message) {
-    return LoadResult{std::nullopt, {Diagnostic{display, "", std::move(message), 0, 0}}};
-  };
-  std::error_code ec;
-  const auto status = std::filesystem::status(file, ec);
-  if (ec || !std::filesystem::exists(status)) return fail("no such file");
-  if (std::filesystem::is_directory(status)) return fail("is a directory, not a scenario file");
-  if (!std::filesystem::is_regular_file(status)) return fail("is not a regular file");
-  const auto size = std::filesystem::file_size(file, ec);
-  if (ec) return fail("cannot read the file size: " + ec.message());
-  if (size > kMaxScenarioBytes) {
-    return fail(fmt::format("file is {} bytes; scenario files are limited to {} bytes", size, kMaxScenarioBytes));
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return fail("cannot open the file for reading (permission denied?)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return fail("error while reading the file");
-  return load_scenario_text(text.str(), display, file.stem().string());
-}
+}  // namespace scenario_detail
+
+// load_scenario_text() and load_scenario_file() are in scenario_compose.cpp: they compose (extends) first.
 
 }  // namespace districtcast

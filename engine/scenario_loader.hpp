@@ -38,11 +38,14 @@ struct LoadResult {
 /// Parses and validates YAML text. `display_name` prefixes messages (usually the file path);
 /// `default_name` is the scenario name used when the file has no `name` key.
 /// Never throws for bad input: every problem becomes a Diagnostic with a YAML path and line:column.
+/// Follows `extends` (relative to the directory of `display_name`; see load_scenario_set()); a text that
+/// declares a `sweep` is an error (it is several scenarios: use load_scenario_set()).
 [[nodiscard]] LoadResult load_scenario_text(std::string_view yaml, const std::string& display_name,
                                             const std::string& default_name);
 
 /// Reads `file` (at most kMaxScenarioBytes; must be a readable regular file) and validates it.
-/// The default scenario name is the file name without its extension.
+/// The default scenario name is the file name without its extension. Follows `extends`; a file that
+/// declares a `sweep` is an error (use load_scenario_set() in engine/scenario_compose.hpp).
 [[nodiscard]] LoadResult load_scenario_file(const std::filesystem::path& file);
 
 }  // namespace districtcast

@@ -482,10 +482,43 @@ NationalSpec read_national(Validator& v, const YAML::Node& node, const std::stri
   return national;
 }
 
-DistrictSpec read_district(Validator& v, const YAML::Node& node, const std::string& path, const NationalSpec& national) {
+namespace {
+
+/// `history: {year: gdp, ...}`: observed nominal GDP for years up to the base year.
+std::map<int, double> read_history(Validator& v, const YAML::Node& node, const std::string& path, int base_year) {
+  std::map<int, double> history;
+  if (node.IsNull()) return history;
+  if (!node.IsMap()) {
+    v.error(node, path, fmt::format("expected a mapping of year: observed GDP (e.g. 2023: 1046.3), got {}", describe_type(node)));
+    return history;
+  }
+  for (const auto& entry : node) {
+    const std::string key = entry.first.Scalar();
+    const std::string epath = Validator::join(path, key);
+    int year = 0;
+    const auto [ptr, ec] = std::from_chars(key.data(), key.data() + key.size(), year);
+    if (ec != std::errc() || ptr != key.data() + key.size() || year < 1900 || year > base_year) {
+      v.error(entry.first, epath,
+              fmt::format("history keys are calendar years from 1900 to the base year {} (got '{}')", base_year, key));
+      continue;
+    }
+    if (history.count(year) > 0) {
+      v.error(entry.first, epath, fmt::format("year {} is listed twice", year));
+      continue;
+    }
+    if (auto gdp = v.number(entry.second, epath, kPositive)) history[year] = *gdp;
+  }
+  return history;
+}
+
+}  // namespace
+
+DistrictSpec read_district(Validator& v, const YAML::Node& node, const std::string& path, const NationalSpec& national,
+                           int base_year) {
   DistrictSpec d;
   if (!v.check_map(node, path,
-                   to_strings({"id", "name", "gdp", "growth", "firms", "firm_feedback", "sectors", "sector_correlation"}))) {
+                   to_strings({"id", "name", "gdp", "history", "growth", "firms", "firm_feedback", "sectors",
+                               "sector_correlation"}))) {
     return d;
   }
   if (auto n = v.required(node, path, "id")) {
@@ -501,6 +534,7 @@ DistrictSpec read_district(Validator& v, const YAML::Node& node, const std::stri
   if (auto n = Validator::optional(node, "name")) d.name = v.string(*n, Validator::join(path, "name")).value_or("");
   if (d.name.empty()) d.name = d.id;
   if (auto n = v.required(node, path, "gdp")) d.gdp = v.number(*n, Validator::join(path, "gdp"), kPositive).value_or(1);
+  if (auto n = Validator::optional(node, "history")) d.history = read_history(v, *n, Validator::join(path, "history"), base_year);
   auto sectors = Validator::optional(node, "sectors");
   if (sectors && sectors->IsNull()) sectors.reset();  // `sectors:` with every entry commented out: none
   if (sectors) {

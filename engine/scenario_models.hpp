@@ -11,9 +11,9 @@ namespace districtcast::scenario_detail {
 [[nodiscard]] NationalSpec read_national(Validator& v, const YAML::Node& node, const std::string& path);
 
 /// One entry of `districts`, with its sectors. `national` is the already-read national block (its regime
-/// chain is what a regime_switching model without `transition` follows).
+/// chain is what a regime_switching model without `transition` follows); `history` years may not pass `base_year`.
 [[nodiscard]] DistrictSpec read_district(Validator& v, const YAML::Node& node, const std::string& path,
-                                         const NationalSpec& national);
+                                         const NationalSpec& national, int base_year);
 
 /// Reads `map[name]` as a model parameter (a number or a distribution, Validator::param) registered under the key
 /// `key`.`name`. Returns `fallback` when absent (reporting it when `required`) or invalid.

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <initializer_list>
 #include <limits>
 #include <map>
@@ -81,17 +82,30 @@ class Validator {
 public:
   explicit Validator(std::string file) : file_(std::move(file)) {}
 
+  /// Where a node was written: `file` (a scenario file, or an override such as "--set k=v") and its position
+  /// (`mark.line < 0`: no position, e.g. a value given on the command line).
+  struct NodeOrigin {
+    std::string file;  ///< as diagnostics name it
+    YAML::Mark mark;   ///< 0-based position; line < 0: none
+  };
+  /// Finds where a node of a composed document (extends, overrides, sweeps) was written; nullopt: unknown.
+  using Locator = std::function<std::optional<NodeOrigin>(const YAML::Node&)>;
+  /// Diagnostics then name the file (and position) the locator gives for the offending node, instead of
+  /// the constructor's file and the node's own mark. Without one, every node is in that file.
+  void set_locator(Locator locator) { locator_ = std::move(locator); }
+
   void error(const YAML::Node& at, const std::string& path, std::string message) {
     Diagnostic d{file_, path, std::move(message), 0, 0};
     if (at.IsDefined()) {
-      YAML::Mark mark = at.Mark();
+      NodeOrigin origin = locate(at);
       // An empty value (`mean:`) has no position of its own (yaml-cpp gives the next token's): use its key's.
       if (at.IsNull()) {
-        if (const auto key = key_marks_.find(path); key != key_marks_.end()) mark = key->second;
+        if (const auto key = key_nodes_.find(path); key != key_nodes_.end()) origin = locate(key->second);
       }
-      if (mark.line >= 0) {
-        d.line = mark.line + 1;
-        d.column = mark.column + 1;
+      d.file = origin.file;
+      if (origin.mark.line >= 0) {
+        d.line = origin.mark.line + 1;
+        d.column = origin.mark.column + 1;
       }
     }
     errors_.push_back(std::move(d));
@@ -126,7 +140,7 @@ public:
       }
       const std::string name = key.Scalar();
       const std::string key_path = join(path, name);
-      key_marks_.emplace(key_path, key.Mark());
+      key_nodes_.emplace(key_path, key);
       if (!seen.insert(name).second) {
         error(key, key_path, "duplicate key");
         continue;
@@ -380,10 +394,18 @@ public:
   }
 
 private:
+  NodeOrigin locate(const YAML::Node& node) const {
+    if (locator_) {
+      if (auto origin = locator_(node)) return *origin;
+    }
+    return NodeOrigin{file_, node.Mark()};
+  }
+
   std::string file_;
+  Locator locator_;
   std::vector<Diagnostic> errors_;
-  std::map<std::string, YAML::Mark> key_marks_;
-  std::vector<UncertainParameter> parameters_;  ///< where each key seen by check_map() is, by YAML path
+  std::map<std::string, YAML::Node> key_nodes_;  ///< each key seen by check_map(), by YAML path
+  std::vector<UncertainParameter> parameters_;  ///< registered by param(), in reading order
 };
 
 inline std::vector<std::string> to_strings(std::initializer_list<const char*> list) { return {list.begin(), list.end()}; }

@@ -5,6 +5,7 @@
 ///
 /// Every scenario text starts right after `R"yaml(`, so its first key is on line 1. Tests that start with
 /// GTEST_SKIP() << "BUG: ..." show the intended behaviour of an input the loader currently mishandles.
+#include "engine/scenario_json.hpp"
 #include "engine/scenario_loader.hpp"
 #include "tests/loader_test_support.hpp"
 
@@ -1087,6 +1088,46 @@ TEST(ScenarioModels, LognormalOnABirthRateIsAccepted) {
   const LoadResult r = load(DISTRICT_HEAD "    growth: {mean: 0, volatility: 0.1}\n"
                                           "    firms: {stock: 1, births: {rate: {lognormal: [3, 0.5]}}, exit_hazard: [0.1]}\n");
   ASSERT_TRUE(r.ok()) << all_errors(r);
+}
+
+}  // namespace
+}  // namespace districtcast
+
+// ------------------------------------------------------------------------------------------- history
+
+namespace districtcast {
+namespace {
+
+/// A one-district scenario with growth (lines 1-6); `history` goes on line 7, column 5.
+#define HISTORY_HEAD DISTRICT_HEAD "    growth: {mean: 0.05, volatility: 0.01}\n"
+
+TEST(ScenarioModels, HistoryIsReadAsObservedGdpByYear) {
+  const LoadResult r = load(HISTORY_HEAD "    history: {2019: 80.5, 2022: 95, 2024: 99.5}\n");
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  const auto& history = r.scenario->districts[0].history;
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history.at(2019), 80.5);
+  EXPECT_EQ(history.at(2022), 95.0);
+  EXPECT_EQ(history.at(2024), 99.5);
+}
+
+TEST(ScenarioModels, HistoryAfterTheBaseYearIsRejected) {
+  EXPECT_ERROR(HISTORY_HEAD "    history: {2023: 90, 2025: 110}\n", "districts[0].history.2025",
+               WORDS("calendar years", "base year 2024", "2025"), 7, 25);
+}
+
+TEST(ScenarioModels, HistoryMustBeAMappingOfPositiveNumbers) {
+  EXPECT_ERROR(HISTORY_HEAD "    history: [90, 95]\n", "districts[0].history", WORDS("mapping of year"), 7, 14);
+  EXPECT_ERROR(HISTORY_HEAD "    history: {2023: -5}\n", "districts[0].history.2023", WORDS(">"), 7, 21);
+  EXPECT_ERROR(HISTORY_HEAD "    history: {last: 5}\n", "districts[0].history.last", WORDS("calendar years"), 7, 15);
+}
+
+TEST(ScenarioModels, HistoryDoesNotChangeTheScenarioHash) {
+  // Observed data is drawn in reports but never simulated, so it is not an assumption.
+  const LoadResult plain = load(HISTORY_HEAD);
+  const LoadResult with_history = load(HISTORY_HEAD "    history: {2023: 90}\n");
+  ASSERT_TRUE(plain.ok() && with_history.ok());
+  EXPECT_EQ(scenario_sha256(*plain.scenario), scenario_sha256(*with_history.scenario));
 }
 
 }  // namespace
