@@ -1,0 +1,17 @@
+#pragma once
+/// \file Internal to the HTML report (engine/report_*.cpp): the summary of a batch report across its
+/// scenarios. Nothing outside engine/report_* may include it.
+
+#include "engine/run_reader.hpp"
+
+#include <string>
+#include <vector>
+
+namespace districtcast::report_detail {
+
+/// P(reached by the last year) of each scenario × district, one table per threshold (each under a level-3
+/// heading); then the median GDP of each district in each scenario's last year (the mean for a run without
+/// p50, with a note). `runs` must not be empty.
+[[nodiscard]] std::string batch_summary(const std::vector<RunData>& runs);
+
+}  // namespace districtcast::report_detail
