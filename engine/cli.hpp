@@ -8,6 +8,7 @@ enum ExitCode : int {
   kSuccess = 0,
   kRuntimeFailure = 1,
   kUsageOrInvalidInput = 2,
+  kConditionMet = 3,  ///< compare: a --fail-if rule matched
   kInterrupted = 130,
 };
 

@@ -284,7 +284,7 @@ TEST(CliUsage, RunHelpMentionsEveryOption) {
 TEST(CliUsage, ValidateHelpMentionsEveryOption) {
   const CommandResult r = run_cli({"validate", "--help"});
   EXPECT_EQ(r.exit_code, 0) << describe(r);
-  for (const char* word : {"SCENARIO.yaml", "--help"}) {
+  for (const char* word : {"SCENARIO.yaml", "BATCH.yaml", "--set", "--help", "extends", "sweep", "batch file"}) {
     EXPECT_TRUE(contains(r.out, word)) << word << "\n" << describe(r);
   }
   EXPECT_EQ(r.err, "");
@@ -335,6 +335,33 @@ TEST(CliRunInput, FlagFormsAndArgumentCounts) {
   EXPECT_NE(two.err.find("exactly one scenario file"), std::string::npos) << two.err;
   const auto fractional = testing::run_cli({"run", scenario, "--paths", "2.5"});
   EXPECT_EQ(fractional.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+TEST(CliValidate, SweepsBatchFilesAndOverridesAreChecked) {
+  const auto sweep = testing::run_cli({"validate", testing::source_path("scenarios/sweeps/nanshan_growth.yaml").string()});
+  EXPECT_EQ(sweep.exit_code, 0) << sweep.err;
+  EXPECT_NE(sweep.out.find("ok (sweep of 3 variants of nanshan_growth; first: nanshan_growth[nanshan.growth.mean=0.04]"),
+            std::string::npos)
+      << sweep.out;
+  const auto batch = testing::run_cli({"validate", testing::source_path("scenarios/batches/nightly.yaml").string()});
+  EXPECT_EQ(batch.exit_code, 0) << batch.err;
+  EXPECT_NE(batch.out.find("ok (batch nightly: 3 scenarios)"), std::string::npos) << batch.out;
+  // An override is typed and validated like the file, and named in the message.
+  const auto bad = testing::run_cli({"validate", testing::source_path("scenarios/trillion_club.yaml").string(), "--set",
+                                     "districts.nanshan.growth.volatility=-1"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--set districts.nanshan.growth.volatility=-1: districts[2].growth.volatility"), std::string::npos)
+      << bad.err;
+  const auto malformed = testing::run_cli({"validate", testing::source_path("scenarios/trillion_club.yaml").string(),
+                                           "--set", "no_equals_sign"});
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_NE(malformed.err.find("--set no_equals_sign"), std::string::npos) << malformed.err;
 }
 
 }  // namespace

@@ -1,0 +1,70 @@
+#pragma once
+/// \file Helpers shared by the CLI's subcommands (only the CLI sees these and Boost.Program_options).
+
+#include "engine/diagnostic.hpp"
+#include "engine/scenario.hpp"
+#include "engine/scenario_compose.hpp"
+
+#include <boost/program_options/options_description.hpp>
+
+#include <atomic>
+#include <optional>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace districtcast::cli {
+
+/// The "Exit codes: ..." paragraph printed at the end of every --help.
+extern const char* const kExitCodesHelp;
+
+/// Prints "districtcast COMMAND: MESSAGE" and "Try 'districtcast COMMAND --help'." to stderr;
+/// returns kUsageOrInvalidInput.
+int usage_error(const std::string& command, const std::string& message);
+
+/// Parses a whole number in [low, high] given to `flag` (also exact floating forms such as 1e5);
+/// returns an error message, or "" with `out` set.
+[[nodiscard]] std::string parse_count(const std::string& flag, const std::string& text, std::uint64_t low,
+                                      std::uint64_t high, std::uint64_t& out);
+
+/// Prints each diagnostic on its own line to stderr.
+void print_diagnostics(const std::vector<Diagnostic>& errors);
+
+/// Set by SIGINT/SIGTERM/SIGHUP once install_interrupt_handlers() ran; long work polls it.
+const std::atomic<bool>& interrupted() noexcept;
+
+/// Installs SIGINT/SIGTERM/SIGHUP handlers that set interrupted(); a second signal gets the default action.
+void install_interrupt_handlers();
+
+/// The flags shared by `run` and `batch`, as typed.
+struct RunFlagText {
+  std::string paths, seed, threads, precision, max_paths;
+  std::vector<std::string> set;  ///< every --set KEY=VALUE
+  bool no_report = false;
+  bool quiet = false;
+};
+
+/// Adds --set, --paths, --seed, --precision, --max-paths, --threads, --no-report and --quiet to `options`
+/// (`scope` completes the help texts: "the scenario" or "every scenario").
+void add_run_flag_options(boost::program_options::options_description& options, RunFlagText& text,
+                          const std::string& scope);
+
+/// The numeric flags of `run` and `batch`, parsed.
+struct RunFlags {
+  std::optional<std::uint64_t> paths, seed, max_paths;
+  std::optional<double> precision;
+  unsigned threads = 1;  ///< default: all cores
+};
+
+/// Parses --paths, --seed, --threads, --precision and --max-paths; returns a usage message or "".
+[[nodiscard]] std::string parse_run_flags(const RunFlagText& text, RunFlags& flags);
+
+/// Applies --paths/--seed/--precision/--max-paths to a validated scenario (after its file and any --set);
+/// returns a usage message or "" (e.g. an odd path count for an antithetic scenario).
+[[nodiscard]] std::string apply_run_flags(Scenario& scenario, const RunFlags& flags);
+
+/// Parses every `--set KEY=VALUE` text into overrides; returns a usage message or "".
+[[nodiscard]] std::string parse_overrides(const std::vector<std::string>& texts, std::vector<Override>& overrides);
+
+}  // namespace districtcast::cli

@@ -1,0 +1,148 @@
+// `districtcast run`: one scenario file -> one result directory.
+#include "engine/cli.hpp"
+#include "engine/cli_commands.hpp"
+#include "engine/cli_common.hpp"
+#include "engine/progress.hpp"
+#include "engine/run_directory.hpp"
+#include "engine/run_job.hpp"
+#include "engine/scenario_compose.hpp"
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <iostream>
+
+namespace districtcast::cli {
+namespace po = boost::program_options;
+namespace {
+
+struct RunOptions {
+  std::string scenario_file;
+  std::string out;
+  bool overwrite = false;
+  RunFlagText flags;
+};
+
+po::options_description run_options_description(RunOptions& o) {
+  po::options_description d(
+      "Usage: districtcast run SCENARIO.yaml [options]\n\n"
+      "Simulates the scenario and writes summary.csv, histograms.csv, thresholds.csv, first_crossing.csv,\n"
+      "events.csv, regimes.csv, shocks.csv, parameters.csv, summary.json, manifest.json and report.html\n"
+      "into a new result directory (default outputs/<name>/<UTC time>/), atomically: the directory appears\n"
+      "only when complete. The last line on stdout is its path. A scenario with a sweep runs with 'batch'.\n\n"
+      "Options",
+      110, 60);
+  d.add_options()("help,h", "show this help")(
+      "out,o", po::value(&o.out)->value_name("DIR"), "write results exactly into DIR (must be empty or absent)")(
+      "overwrite", po::bool_switch(&o.overwrite), "allow --out DIR to replace a previous run directory there");
+  add_run_flag_options(d, o.flags, "the scenario");
+  return d;
+}
+
+/// Simulates into the staging directory and commits it; prints the summary and the directory.
+int execute_run(Scenario scenario, const RunOptions& o, unsigned threads, RunDirectory& directory) {
+  install_interrupt_handlers();
+  ProgressBar bar(scenario.paths, !o.flags.quiet && ::isatty(STDERR_FILENO) == 1);
+  RunJobOptions job;
+  job.scenario_file = o.scenario_file;
+  job.threads = threads;
+  job.cancel = &interrupted();
+  job.write_report = !o.flags.no_report;
+  job.final_directory = directory.target();
+  job.on_progress = [&bar](std::uint64_t done, std::uint64_t total) {
+    bar.set_total(total);
+    bar.update(done);
+  };
+  const std::uint64_t requested = scenario.paths;
+  const RunJobResult result = run_scenario_into(std::move(scenario), directory.staging(), job);
+  bar.finish();
+  if (result.interrupted || interrupted().load()) {
+    directory.discard();
+    fmt::print(stderr, "districtcast run: interrupted after {} of {} paths; nothing was written\n",
+               with_thousands(result.paths_done), with_thousands(std::max(requested, result.scenario.paths)));
+    return kInterrupted;
+  }
+  directory.commit();
+  if (!o.flags.quiet) {
+    const Scenario& s = result.scenario;
+    const RunFacts& facts = result.facts;
+    fmt::print(stderr, "districtcast: {}: {} paths x {} years in {:.2f} s ({} paths/s, {} thread{})\n", s.name,
+               with_thousands(s.paths), s.horizon, facts.wall_seconds,
+               human_rate(static_cast<double>(s.paths) / std::max(facts.wall_seconds, 1e-9)), threads,
+               threads == 1 ? "" : "s");
+    if (facts.precision) {
+      const PrecisionReport& p = *facts.precision;
+      fmt::print(stderr, "districtcast: precision {:.3g} (target {}) after {} round{}; worst cell {} {} {}{}\n",
+                 p.achieved, p.target, p.rounds, p.rounds == 1 ? "" : "s", p.worst_district,
+                 to_string(p.worst_metric), p.worst_year, p.reached ? "" : " - NOT reached: max_paths hit");
+    }
+  }
+  fmt::print("{}\n", directory.target().string());
+  return kSuccess;
+}
+
+}  // namespace
+
+int run_command(const Args& args) {
+  RunOptions o;
+  po::options_description visible = run_options_description(o);
+  po::options_description all = visible;
+  all.add_options()("scenario", po::value(&o.scenario_file));
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::too_many_positional_options_error&) {
+    return usage_error("run", "give exactly one scenario file (several: use 'districtcast batch')");
+  } catch (const po::error& e) {
+    return usage_error("run", e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << visible << "\n" << kExitCodesHelp;
+    return kSuccess;
+  }
+  if (o.scenario_file.empty()) return usage_error("run", "missing the scenario file");
+  if (vm.count("out") && o.out.empty()) return usage_error("run", "--out needs a directory");
+
+  // Flags first (they are cheap to check), then the scenario file, then the output directory.
+  RunFlags flags;
+  if (auto problem = parse_run_flags(o.flags, flags); !problem.empty()) return usage_error("run", problem);
+  std::vector<Override> overrides;
+  if (auto problem = parse_overrides(o.flags.set, overrides); !problem.empty()) return usage_error("run", problem);
+  ScenarioSet loaded = load_scenario_set(o.scenario_file, overrides);
+  if (!loaded.errors.empty()) {
+    print_diagnostics(loaded.errors);
+    return kUsageOrInvalidInput;
+  }
+  if (loaded.sweep_size() > 0) {
+    return usage_error("run", fmt::format("{} declares a sweep of {} variants: run them all with 'districtcast batch {}'",
+                                          o.scenario_file, loaded.sweep_size(), o.scenario_file));
+  }
+  Scenario scenario = std::move(loaded.scenarios.front());
+  if (auto problem = apply_run_flags(scenario, flags); !problem.empty()) return usage_error("run", problem);
+
+  const bool default_location = o.out.empty();
+  const std::filesystem::path target =
+      default_location ? default_run_directory("outputs", scenario.name) : std::filesystem::path(o.out);
+  DirectoryProblem problem;
+  std::optional<RunDirectory> directory =
+      RunDirectory::prepare(target, o.overwrite, run_directory_file_names(), problem,
+                            default_location ? RunDirectory::Naming::unique : RunDirectory::Naming::exact);
+  if (!directory) {
+    fmt::print(stderr, "districtcast run: {}\n", problem.message);
+    return problem.usage_error ? kUsageOrInvalidInput : kRuntimeFailure;
+  }
+  try {
+    return execute_run(std::move(scenario), o, flags.threads, *directory);
+  } catch (const std::exception& e) {
+    directory->discard();
+    fmt::print(stderr, "districtcast run: error: {}; nothing was written\n", e.what());
+    return kRuntimeFailure;
+  }
+}
+
+}  // namespace districtcast::cli
