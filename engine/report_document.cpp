@@ -41,6 +41,7 @@ th, td { border-bottom: 1px solid #dcdcdc; padding: 4px 10px; text-align: left; 
 thead th { border-bottom: 2px solid #9a9a9a; background: #f4f4f4; }
 tbody th { font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+thead th.num { white-space: normal; }
 td.mode { font-weight: 700; }
 .se { color: #5a5a5a; font-size: 11.5px; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 12.5px; }

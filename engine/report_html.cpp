@@ -45,7 +45,7 @@ std::string render_comparison_report(const RunData& a, const RunData& b) {
 
 std::string render_batch_report(const std::string& batch_name, const std::vector<RunData>& runs,
                                 const std::vector<std::string>& skipped) {
-  const std::string title = "Batch " + batch_name + " \u2014 districtcast report";
+  const std::string title = batch_name + " \u2014 districtcast batch report";
   std::string body = heading(1, "", title);
   body += fmt::format("<p class=\"meta\">{} scenario{} in this report.</p>\n", runs.size(), runs.size() == 1 ? "" : "s");
   if (!skipped.empty()) {

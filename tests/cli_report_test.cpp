@@ -69,7 +69,7 @@ TEST(CliReport, ReportsABatchWithItsFailedScenarios) {
   EXPECT_EQ(r.out, (batch / "report.html").string() + "\n");
   EXPECT_TRUE(contains(r.err, "gamma<1>: failed: disk full")) << r.err;
   const std::string html = testing::read_file(batch / "report.html");
-  EXPECT_TRUE(contains(html, "<h1>Batch nightly"));
+  EXPECT_TRUE(contains(html, "<h1>nightly \u2014 districtcast batch report"));
   EXPECT_TRUE(contains(html, "Summary across scenarios"));
   EXPECT_TRUE(contains(html, "gamma&lt;1&gt;: failed: disk full"));
   EXPECT_TRUE(contains(html, "id=\"s1\""));

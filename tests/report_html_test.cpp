@@ -198,7 +198,7 @@ TEST(ReportHtml, BatchReportSummarisesScenariosThenShowsEach) {
   threshold_row(b, "chaoyang", 2035).p_reached_by = 0.4242;
   const std::string html = render_batch_report("sweep", {a, b}, {"headwinds: failed: disk full"});
   EXPECT_EQ(testing::unbalanced_tags(html), "");
-  EXPECT_TRUE(contains(html, "<h1>Batch sweep"));
+  EXPECT_TRUE(contains(html, "<h1>sweep \u2014 districtcast batch report"));
   EXPECT_TRUE(contains(html, "headwinds: failed: disk full"));
   EXPECT_TRUE(contains(html, "P(reached by the last year): trillion club"));
   EXPECT_TRUE(contains(html, "42.4% <span class=\"se\">"));
