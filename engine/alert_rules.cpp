@@ -170,6 +170,13 @@ std::string row_value(Key key, const CompareRow& row) {
 
 /// Parses one `key OP value` condition into `rule`; returns a problem or "".
 std::string parse_condition(std::string_view condition, AlertRule& rule) {
+  // Sweep variant names contain '=' (x[a=1]): `scenario=` takes everything after its first '=' as the name.
+  if (const std::string_view prefix = "scenario="; condition.substr(0, prefix.size()) == prefix) {
+    const std::string value(trim(condition.substr(prefix.size())));
+    if (value.empty()) return "'scenario=' needs a value";
+    rule.filters.push_back(RuleFilter{RuleFilter::Key::scenario, value});
+    return "";
+  }
   const std::size_t at = condition.find_first_of("<>=");
   if (at == std::string_view::npos) {
     return fmt::format("condition '{}' has no operator (=, >, <, >=, <=)", condition);
@@ -250,9 +257,19 @@ std::optional<AlertRule> parse_alert_rule(std::string_view text, std::string& pr
     problem = "the rule is empty";
     return std::nullopt;
   }
+  // A comma inside [...] belongs to a sweep variant name (scenario=x[a=1,b=2]), not between conditions.
+  const auto next_comma = [&](std::size_t from) {
+    int depth = 0;
+    for (std::size_t i = from; i < text.size(); ++i) {
+      if (text[i] == '[') ++depth;
+      if (text[i] == ']' && depth > 0) --depth;
+      if (text[i] == ',' && depth == 0) return i;
+    }
+    return text.size();
+  };
   std::size_t start = 0;
   while (start <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::size_t comma = next_comma(start);
     const std::string_view condition = trim(text.substr(start, comma - start));
     if (condition.empty()) {
       problem = "empty condition (two commas in a row, or a comma at the start or end)";

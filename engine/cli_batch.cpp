@@ -6,6 +6,7 @@
 #include "engine/progress.hpp"
 #include "engine/run_directory.hpp"
 #include "engine/run_job.hpp"
+#include "engine/run_reader.hpp"
 #include "engine/scenario_batch.hpp"
 
 #include <boost/program_options.hpp>
@@ -109,6 +110,15 @@ int batch_command(const Args& args) {
   const std::filesystem::path target =
       default_location ? default_run_directory(root, plan.name) : std::filesystem::path(o.out);
   std::vector<std::string> replaceable{kBatchIndexFileName, kBatchSummaryFileName, kReportFileName};
+  if (o.overwrite && !default_location) {
+    // A previous batch directory may be replaced with the run directories its batch.json lists (and nothing else).
+    std::string ignored;
+    if (const auto previous = read_batch_index(target, ignored)) {
+      for (const auto& entry : *previous) {
+        if (!entry.directory.empty()) replaceable.push_back(entry.directory.filename().string());
+      }
+    }
+  }
   DirectoryProblem problem;
   std::optional<RunDirectory> directory =
       RunDirectory::prepare(target, o.overwrite, replaceable, problem,

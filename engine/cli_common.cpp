@@ -121,15 +121,24 @@ std::string parse_run_flags(const RunFlagText& o, RunFlags& flags) {
 }
 
 std::string apply_run_flags(Scenario& scenario, const RunFlags& flags) {
-  if (flags.paths) scenario.paths = *flags.paths;
-  if (flags.seed) scenario.seed = *flags.seed;
+  std::vector<std::string>& recorded = scenario.provenance.overrides;
+  if (flags.paths) {
+    scenario.paths = *flags.paths;
+    recorded.push_back(fmt::format("paths={}", *flags.paths));
+  }
+  if (flags.seed) {
+    scenario.seed = *flags.seed;
+    recorded.push_back(fmt::format("seed={}", *flags.seed));
+  }
   if (flags.precision) {
     if (!scenario.precision) scenario.precision = PrecisionSpec{};
     scenario.precision->target = *flags.precision;
+    recorded.push_back(fmt::format("precision.target={}", *flags.precision));
   }
   if (flags.max_paths) {
     if (!scenario.precision) return "--max-paths only applies with --precision or a precision block";
     scenario.precision->max_paths = *flags.max_paths;
+    recorded.push_back(fmt::format("precision.max_paths={}", *flags.max_paths));
   }
   if (scenario.antithetic && scenario.paths % 2 != 0) {
     return fmt::format("the scenario uses antithetic pairs, so --paths must be even (got {})", scenario.paths);

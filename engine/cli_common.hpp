@@ -61,6 +61,7 @@ struct RunFlags {
 [[nodiscard]] std::string parse_run_flags(const RunFlagText& text, RunFlags& flags);
 
 /// Applies --paths/--seed/--precision/--max-paths to a validated scenario (after its file and any --set);
+/// records each in provenance.overrides ("paths=N", "seed=N", "precision.target=X", "precision.max_paths=N");
 /// returns a usage message or "" (e.g. an odd path count for an antithetic scenario).
 [[nodiscard]] std::string apply_run_flags(Scenario& scenario, const RunFlags& flags);
 

@@ -267,18 +267,25 @@ int compare_command(const Args& args) {
     if (format != CompareFormat::json) {
       for (const auto& note : comparison->notes) fmt::print(stderr, "districtcast compare: note: {}\n", note);
     }
+    // A matched alert rule decides the exit code even if the HTML cannot be written: a nightly script that
+    // waits for 3 must not miss an alert because of a full disk.
+    const bool alert = report_rules(rules, all_rows(*comparison));
+    bool html_failed = false;
     if (!o.html.empty()) {
       std::string read_problem;
       const auto a = read_run(o.directories[0], read_problem);
       const auto b = a ? read_run(o.directories[1], read_problem) : std::nullopt;
-      if (!a || !b) {
-        fmt::print(stderr, "districtcast compare: {}\n", read_problem);
-        return kRuntimeFailure;
+      try {
+        if (!a || !b) throw std::runtime_error(read_problem);
+        write_report_file(o.html, render_comparison_report(*a, *b));
+        fmt::print(stderr, "districtcast compare: wrote {}\n", o.html);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "districtcast compare: --html: {}\n", e.what());
+        html_failed = true;
       }
-      write_report_file(o.html, render_comparison_report(*a, *b));
-      fmt::print(stderr, "districtcast compare: wrote {}\n", o.html);
     }
-    return report_rules(rules, all_rows(*comparison)) ? kConditionMet : kSuccess;
+    if (alert) return kConditionMet;
+    return html_failed ? kRuntimeFailure : kSuccess;
   } catch (const std::exception& e) {
     fmt::print(stderr, "districtcast compare: error: {}\n", e.what());
     return kRuntimeFailure;

@@ -48,12 +48,13 @@ bool contains_path(const fs::path& dir, const fs::path& inner) {
   return true;
 }
 
-/// Entries of `dir` that are not in `allowed`.
+/// Entries of `dir` that are not in `allowed` (regular files, or directories: a batch's run directories).
 std::vector<std::string> foreign_entries(const fs::path& dir, const std::vector<std::string>& allowed) {
   std::vector<std::string> foreign;
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
-    if (!entry.is_regular_file() || std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+    const bool plain = entry.is_regular_file() || (entry.is_directory() && !entry.is_symlink());
+    if (!plain || std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       foreign.push_back(name);
     }
   }

@@ -30,7 +30,7 @@ public:
   /// Checks the target and creates the hidden staging sibling `.<name>.partial-<pid>` (creating parent
   /// directories as needed; those are removed again by discard() if still empty). An existing target
   /// must be a directory (symlinks are followed) that is empty, or — with `overwrite` — a previous run
-  /// directory: it may hold only files named in `replaceable_files`, and must not be the current
+  /// directory: it may hold only entries named in `replaceable_files` (files, or directories for a batch), and must not be the current
   /// directory or one of its parents.
   static std::optional<RunDirectory> prepare(const std::filesystem::path& target, bool overwrite,
                                              const std::vector<std::string>& replaceable_files,

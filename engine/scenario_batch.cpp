@@ -109,8 +109,13 @@ void add_jobs(BatchPlan& plan, const std::string& file, const ComposeOptions& op
 }
 
 void assign_directory_names(BatchPlan& plan) {
-  std::set<std::string> used;
+  std::set<std::string> used, used_names;
   for (BatchJob& job : plan.jobs) {
+    // The same scenario twice (two items naming one file): "-2" keeps its rows apart in the batch outputs.
+    std::string unique_name = job.name;
+    for (int k = 2; used_names.count(unique_name) > 0; ++k) unique_name = fmt::format("{}-{}", job.name, k);
+    used_names.insert(unique_name);
+    job.name = unique_name;
     const std::string base = variant_directory_name(job.name);
     std::string name = base;
     for (int k = 2; used.count(name) > 0; ++k) name = fmt::format("{}-{}", base, k);

@@ -16,7 +16,7 @@ namespace districtcast {
 
 /// One scenario of a batch, resolved (or why it could not be).
 struct BatchJob {
-  std::string name;            ///< scenario or variant name (the `scenario` column of batch outputs)
+  std::string name;            ///< scenario or variant name (the `scenario` column of batch outputs), unique in the batch ("-2", ... on repeats)
   std::string directory_name;  ///< safe and unique within the batch ("-2", "-3" appended on clashes)
   std::string file;            ///< scenario file as found
   std::optional<Scenario> scenario;  ///< nullopt when invalid

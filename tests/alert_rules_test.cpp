@@ -57,6 +57,21 @@ TEST(AlertRules, ParsesFiltersAndComparisons) {
   EXPECT_EQ(rule.comparisons[0].value, 0.02);
 }
 
+TEST(AlertRules, ScenarioFilterTakesSweepVariantNamesWithEqualsAndCommas) {
+  const AlertRule rule = parse("scenario=sweep[a.growth.mean=0.05,b.growth.volatility=0.01],stat=p50,abs_rel_change>0.02");
+  ASSERT_EQ(rule.filters.size(), 2u);
+  EXPECT_EQ(rule.filters[0].key, Key::scenario);
+  EXPECT_EQ(rule.filters[0].value, "sweep[a.growth.mean=0.05,b.growth.volatility=0.01]");
+  EXPECT_EQ(rule.filters[1].key, Key::stat);
+  ASSERT_EQ(rule.comparisons.size(), 1u);
+  CompareRow row = make_row("p50", 100, 103, 9);
+  row.scenario = "sweep[a.growth.mean=0.05,b.growth.volatility=0.01]";
+  EXPECT_TRUE(rule_matches(rule, row));
+  row.scenario = "sweep[a.growth.mean=0.06,b.growth.volatility=0.01]";
+  EXPECT_FALSE(rule_matches(rule, row));
+  EXPECT_NE(problem_of("scenario=,z>1").find("needs a value"), std::string::npos);
+}
+
 TEST(AlertRules, ParsesEveryFieldAndOperator) {
   const AlertRule rule = parse(
       "scenario=base,district=nanshan,sector=,metric=firm_stock,year=2030,stat=p_above:1000,diff>=1,abs_change<=2,"

@@ -161,7 +161,43 @@ TEST(CliBatch, BatchFileOverridesTheScenariosAndFlagsOverrideTheBatchFile) {
     EXPECT_EQ(m["paths"], 1500) << name;
     EXPECT_EQ(m["seed"], 9) << name;
     EXPECT_EQ(m["resolved_scenario"]["districts"][0]["gdp"], 140.0) << name;
+    // Every override is recorded, the command line's last.
+    const auto& recorded = m["composition"]["overrides"];
+    ASSERT_GE(recorded.size(), 4u) << name;
+    EXPECT_EQ(recorded[recorded.size() - 3], "districts.a.gdp=140") << recorded;
+    EXPECT_EQ(recorded[recorded.size() - 2], "paths=1500") << recorded;
+    EXPECT_EQ(recorded.back(), "seed=9") << recorded;
   }
+}
+
+TEST(CliBatch, OverwriteReplacesAPreviousBatchDirectoryOnly) {
+  TempDir tmp;
+  const fs::path file = tmp.write("alpha.yaml", tiny_scenario("alpha"));
+  const fs::path out = tmp.path() / "nightly";
+  ASSERT_EQ(run_cli({"batch", file.string(), "--out", out.string(), "-q"}).exit_code, 0);
+  EXPECT_EQ(run_cli({"batch", file.string(), "--out", out.string(), "-q"}).exit_code, 2) << "no --overwrite";
+  const auto again = run_cli({"batch", file.string(), "--out", out.string(), "-q", "--overwrite", "--seed", "5"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(read_json(out / "alpha" / "manifest.json")["seed"], 5);
+  // Something the batch did not write is never deleted.
+  std::ofstream(out / "notes.txt") << "mine";
+  const auto refused = run_cli({"batch", file.string(), "--out", out.string(), "-q", "--overwrite"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("notes.txt"), std::string::npos) << refused.err;
+  EXPECT_TRUE(fs::exists(out / "notes.txt"));
+}
+
+TEST(CliBatch, TheSameScenarioTwiceGetsTwoNames) {
+  TempDir tmp;
+  const fs::path file = tmp.write("alpha.yaml", tiny_scenario("alpha"));
+  const fs::path out = tmp.path() / "out";
+  const auto r = run_cli({"batch", file.string(), file.string(), "--out", out.string(), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto index = read_json(out / "batch.json");
+  EXPECT_EQ(index["scenarios"][0]["scenario"], "alpha");
+  EXPECT_EQ(index["scenarios"][1]["scenario"], "alpha-2");
+  EXPECT_EQ(index["scenarios"][1]["directory"], "alpha-2");
+  EXPECT_NE(read_file(out / "batch_summary.csv").find("\nalpha-2,a,,gdp,2025,"), std::string::npos);
 }
 
 TEST(CliBatch, ASweepRunsEveryVariantWithCommonRandomNumbers) {

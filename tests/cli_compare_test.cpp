@@ -134,6 +134,10 @@ TEST(CliCompare, HtmlOverlaysTwoRunsInOneSelfContainedReport) {
   EXPECT_EQ(batches.exit_code, 2);
   EXPECT_NE(batches.err.find("two run directories"), std::string::npos) << batches.err;
   EXPECT_FALSE(fs::exists(tmp.path() / "x.html"));
+  // An unwritable --html: exit 1, unless an alert rule matched (then 3: the alert is not lost).
+  const std::string nowhere = (tmp.path() / "missing-dir" / "o.html").string();
+  EXPECT_EQ(compare({fixture("run_a"), fixture("run_b"), "--html", nowhere}).exit_code, 1);
+  EXPECT_EQ(compare({fixture("run_a"), fixture("run_b"), "--html", nowhere, "--fail-if", "stat=mean,abs_change>=0"}).exit_code, 3);
 }
 
 TEST(CliCompare, UnreadableDirectoriesExitOne) {
