@@ -46,16 +46,17 @@ public:
     for (const auto& name : columns_) out_.print(",{}", name);
     out_.print("\n");
   }
-  /// Appends the summary rows of one succeeded job, read back from its summary.json.
-  void append(const std::string& scenario, const ResultTables& tables) {
-    std::vector<int> position(tables.quantile_names.size(), -1);
-    for (std::size_t i = 0; i < tables.quantile_names.size(); ++i) {
-      const auto it = std::find(columns_.begin(), columns_.end(), tables.quantile_names[i]);
+  /// Appends the summary rows of one succeeded job (with their quantile column names).
+  void append(const std::string& scenario, const std::vector<SummaryRow>& rows,
+              const std::vector<std::string>& quantile_names) {
+    std::vector<int> position(quantile_names.size(), -1);
+    for (std::size_t i = 0; i < quantile_names.size(); ++i) {
+      const auto it = std::find(columns_.begin(), columns_.end(), quantile_names[i]);
       if (it != columns_.end()) position[i] = static_cast<int>(it - columns_.begin());
     }
     std::vector<std::string> cells(columns_.size());
     const std::string quoted = csv_field(scenario);
-    for (const auto& r : tables.summary) {
+    for (const auto& r : rows) {
       std::fill(cells.begin(), cells.end(), std::string());
       for (std::size_t i = 0; i < r.quantiles.size() && i < position.size(); ++i) {
         if (position[i] >= 0) cells[static_cast<std::size_t>(position[i])] = fmt::format("{}", r.quantiles[i]);
@@ -157,10 +158,7 @@ BatchOutcome run_batch_into(const BatchPlan& plan, const std::filesystem::path& 
           outcome.interrupted = true;
           return outcome;
         }
-        std::string problem;
-        const auto written = read_run(job_dir, problem);
-        if (!written) throw std::runtime_error("cannot read back its results: " + problem);
-        summary.append(job.name, written->tables);
+        summary.append(job.name, result.summary, result.quantile_names);
         report.scenario = std::move(result.scenario);
         report.status = "succeeded";
         report.error.clear();

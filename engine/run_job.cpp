@@ -53,7 +53,8 @@ RunJobResult run_scenario_into(Scenario scenario, const std::filesystem::path& d
   }
   facts.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   facts.finished_at = std::chrono::system_clock::now();
-  write_result_files(dir, scenario, build_result_tables(scenario, *outcome.totals));
+  ResultTables tables = build_result_tables(scenario, *outcome.totals);
+  write_result_files(dir, scenario, tables);
   write_manifest(dir, scenario, facts);
   if (options.write_report) {
     // The report is drawn from the files just written, so it shows exactly what they say.
@@ -66,6 +67,8 @@ RunJobResult run_scenario_into(Scenario scenario, const std::filesystem::path& d
   result.interrupted = cancelled();
   result.scenario = std::move(scenario);
   result.facts = facts;
+  result.summary = std::move(tables.summary);
+  result.quantile_names = std::move(tables.quantile_names);
   return result;
 }
 

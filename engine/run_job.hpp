@@ -3,6 +3,7 @@
 /// shared by `run` and `batch` (the CLI only parses flags and picks the directory).
 
 #include "engine/manifest.hpp"
+#include "engine/result_tables.hpp"
 #include "engine/scenario.hpp"
 
 #include <atomic>
@@ -33,6 +34,10 @@ struct RunJobResult {
   std::uint64_t paths_done = 0; ///< paths simulated
   Scenario scenario;            ///< as run (paths raised by convergence control)
   RunFacts facts;               ///< timings and precision as written to the manifest
+  /// The summary.csv rows and their quantile column names, as written (empty when interrupted); a batch
+  /// stacks them without reading the file back.
+  std::vector<SummaryRow> summary;
+  std::vector<std::string> quantile_names;
 };
 
 /// File name of the HTML report written next to the results.
