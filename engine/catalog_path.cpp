@@ -1,0 +1,13 @@
+#include "engine/catalog.hpp"
+
+#include <cstdlib>
+
+namespace districtcast {
+
+std::filesystem::path catalog_path(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("DISTRICTCAST_CATALOG"); env != nullptr && *env != '\0') return env;
+  return std::filesystem::path("outputs") / "catalog.sqlite";
+}
+
+}  // namespace districtcast
