@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -80,6 +81,7 @@ Json job_json(const BatchJobReport& r) {
   j["directory"] = r.status == "succeeded" ? Json(r.directory_name) : Json(nullptr);
   j["error"] = r.error.empty() ? Json(nullptr) : Json(r.error);
   j["wall_seconds"] = r.wall_seconds;
+  if (r.resumed) j["resumed"] = true;
   if (r.scenario) {
     j["scenario_sha256"] = scenario_sha256(*r.scenario);
     j["seed"] = r.scenario->seed;
@@ -94,7 +96,7 @@ Json job_json(const BatchJobReport& r) {
 }
 
 void write_batch_json(const std::filesystem::path& dir, const BatchPlan& plan, const BatchOutcome& outcome,
-                      const BatchRunOptions& options) {
+                      const BatchRunOptions& options, const Json& extra) {
   Json doc;
   doc["kind"] = "districtcast-batch";
   doc["name"] = plan.name;
@@ -111,6 +113,7 @@ void write_batch_json(const std::filesystem::path& dir, const BatchPlan& plan, c
   Json jobs = Json::array();
   for (const auto& r : outcome.jobs) jobs.push_back(job_json(r));
   doc["scenarios"] = std::move(jobs);
+  for (const auto& [key, value] : extra.items()) doc[key] = value;
   OutputFile f(dir / kBatchIndexFileName);
   f.print("{}\n", doc.dump(1));
   f.close();
@@ -129,49 +132,93 @@ std::string BatchOutcome::status() const {
   return ok == 0 ? "failed" : "partial";
 }
 
+bool resumable_result(const Scenario& scenario, const std::filesystem::path& candidate) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(candidate / kManifestFileName, ec) ||
+      !std::filesystem::is_regular_file(candidate / "summary.json", ec)) {
+    return false;
+  }
+  try {
+    std::ifstream in(candidate / kManifestFileName);
+    const auto manifest = nlohmann::json::parse(in);
+    if (manifest.value("engine_version", "") != kEngineVersion) return false;
+    if (manifest.value("scenario_sha256", "") != scenario_sha256(scenario)) return false;
+    if (manifest.value("seed", std::uint64_t{0}) != scenario.seed) return false;
+    return scenario.precision.has_value() || manifest.value("paths", std::uint64_t{0}) == scenario.paths;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 BatchOutcome run_batch_into(const BatchPlan& plan, const std::filesystem::path& dir, const BatchRunOptions& options) {
+  namespace fs = std::filesystem;
   BatchOutcome outcome;
   outcome.started_at = std::chrono::system_clock::now();
   const auto start = std::chrono::steady_clock::now();
   BatchSummaryWriter summary(dir / kBatchSummaryFileName, plan);
-  std::vector<std::filesystem::path> succeeded_dirs;
+  std::vector<fs::path> succeeded_dirs;
   const std::size_t count = plan.jobs.size();
   for (std::size_t i = 0; i < count; ++i) {
     const BatchJob& job = plan.jobs[i];
-    BatchJobReport report{job.name, job.file, job.directory_name, "invalid", join_diagnostics(job.errors), 0.0, {}};
+    BatchJobReport report{job.name, job.file, job.directory_name, "invalid", join_diagnostics(job.errors), 0.0, {}, false, nullptr};
+    std::optional<ResultTables> tables;
     if (job.scenario) {
-      if (options.on_job_start) options.on_job_start(job, i, count);
       const auto job_start = std::chrono::steady_clock::now();
-      const std::filesystem::path job_dir = dir / job.directory_name;
+      const fs::path job_dir = dir / job.directory_name;
+      const fs::path partial = dir / fmt::format(".{}.partial", job.directory_name);
       report.scenario = job.scenario;
+      const fs::path previous = options.resume_from.empty() ? fs::path() : options.resume_from / job.directory_name;
       try {
-        std::filesystem::create_directory(job_dir);
-        RunJobOptions run;
-        run.scenario_file = job.file;
-        run.threads = options.threads;
-        run.cancel = options.cancel;
-        run.on_progress = options.on_progress;
-        run.write_report = options.write_reports;
-        run.final_directory = options.final_directory.empty() ? job_dir : options.final_directory / job.directory_name;
-        RunJobResult result = run_scenario_into(*job.scenario, job_dir, run);
-        if (result.interrupted) {
-          outcome.interrupted = true;
-          return outcome;
+        if (!previous.empty() && resumable_result(*job.scenario, previous)) {
+          // Finished in the interrupted attempt with the same inputs: take it over instead of running again.
+          fs::rename(previous, job_dir);
+          std::string problem;
+          auto run = read_run(job_dir, problem);
+          if (!run) throw std::runtime_error("cannot read the resumed result " + job_dir.string() + ": " + problem);
+          tables = std::move(run->tables);
+          report.resumed = true;
+          if (auto paths = run->manifest.find("paths"); paths != run->manifest.end()) {
+            report.scenario->paths = paths->get<std::uint64_t>();
+          }
+        } else {
+          if (options.on_job_start) options.on_job_start(job, i, count);
+          fs::remove_all(partial);
+          fs::create_directory(partial);
+          RunJobOptions run;
+          run.scenario_file = job.file;
+          run.threads = options.threads;
+          run.cancel = options.cancel;
+          run.on_progress = options.on_progress;
+          run.write_report = options.write_reports;
+          run.final_directory = options.final_directory.empty() ? job_dir : options.final_directory / job.directory_name;
+          RunJobResult result = run_scenario_into(*job.scenario, partial, run);
+          if (result.interrupted) {
+            std::error_code ignored;
+            fs::remove_all(partial, ignored);
+            outcome.interrupted = true;
+            return outcome;
+          }
+          fs::rename(partial, job_dir);
+          report.scenario = std::move(result.scenario);
+          tables = std::move(result.tables);
         }
-        summary.append(job.name, result.summary, result.quantile_names);
-        report.scenario = std::move(result.scenario);
+        summary.append(job.name, tables->summary, tables->quantile_names);
         report.status = "succeeded";
         report.error.clear();
         succeeded_dirs.push_back(job_dir);
       } catch (const std::exception& e) {
         std::error_code ignored;
-        std::filesystem::remove_all(job_dir, ignored);
+        fs::remove_all(partial, ignored);
+        fs::remove_all(job_dir, ignored);
+        tables.reset();
         report.status = "failed";
         report.error = e.what();
       }
       report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - job_start).count();
     }
+    report.tables = tables ? &*tables : nullptr;
     if (options.on_job_end) options.on_job_end(report, i, count);
+    report.tables = nullptr;
     outcome.jobs.push_back(std::move(report));
     if (options.cancel != nullptr && options.cancel->load()) {
       outcome.interrupted = true;
@@ -181,9 +228,8 @@ BatchOutcome run_batch_into(const BatchPlan& plan, const std::filesystem::path& 
   summary.close();
   outcome.finished_at = std::chrono::system_clock::now();
   outcome.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  write_batch_json(dir, plan, outcome, options);
-  if (options.write_reports && !succeeded_dirs.empty()) {
-    std::vector<RunData> runs;
+  std::vector<RunData> runs;
+  if (options.write_reports || options.on_jobs_done) {
     for (const auto& d : succeeded_dirs) {
       std::string problem;
       auto run = read_run(d, problem);
@@ -191,11 +237,16 @@ BatchOutcome run_batch_into(const BatchPlan& plan, const std::filesystem::path& 
       if (!options.final_directory.empty()) run->directory = options.final_directory / d.filename();
       runs.push_back(std::move(*run));
     }
+  }
+  BatchFinish finish;
+  if (options.on_jobs_done) finish = options.on_jobs_done(outcome, runs);
+  write_batch_json(dir, plan, outcome, options, finish.extra);
+  if (options.write_reports && !runs.empty()) {
     std::vector<std::string> skipped;
     for (const auto& r : outcome.jobs) {
       if (r.status != "succeeded") skipped.push_back(fmt::format("{}: {}: {}", r.name, r.status, r.error.substr(0, r.error.find('\n'))));
     }
-    write_report_file(dir / kReportFileName, render_batch_report(plan.name, runs, skipped));
+    write_report_file(dir / kReportFileName, render_batch_report(plan.name, runs, skipped, finish.history));
   }
   return outcome;
 }

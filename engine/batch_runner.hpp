@@ -3,8 +3,12 @@
 /// result directory inside the batch directory, then batch.json, batch_summary.csv and report.html.
 /// A failing scenario is recorded and the others still run.
 
+#include "engine/history_chart.hpp"
 #include "engine/result_tables.hpp"
+#include "engine/run_reader.hpp"
 #include "engine/scenario_batch.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -20,6 +24,9 @@ namespace districtcast {
 /// File names a batch directory holds besides one directory per scenario.
 inline constexpr const char* kBatchIndexFileName = "batch.json";
 inline constexpr const char* kBatchSummaryFileName = "batch_summary.csv";
+inline constexpr const char* kBatchLogFileName = "batch.log";  ///< the structured log of the batch run
+
+struct BatchOutcome;
 
 /// How one scenario of a batch ended.
 struct BatchJobReport {
@@ -30,6 +37,15 @@ struct BatchJobReport {
   std::string error;           ///< why it failed (diagnostics joined by newlines); empty on success
   double wall_seconds = 0.0;
   std::optional<Scenario> scenario;  ///< as run (paths after convergence control); absent when invalid
+  bool resumed = false;  ///< succeeded by taking over the finished result of an interrupted attempt (not run again)
+  /// The job's result tables, only during on_job_end and only when it succeeded (else nullptr).
+  const ResultTables* tables = nullptr;
+};
+
+/// What the caller adds once every job has ended (before batch.json and report.html are written).
+struct BatchFinish {
+  nlohmann::ordered_json extra = nlohmann::ordered_json::object();  ///< merged into batch.json's top level
+  std::vector<HistorySeries> history;  ///< the report's History section
 };
 
 /// Callbacks and settings of a batch run.
@@ -46,7 +62,19 @@ struct BatchRunOptions {
   std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
   /// After each job (invalid ones included).
   std::function<void(const BatchJobReport& report, std::size_t index, std::size_t count)> on_job_end;
+  /// A directory of an interrupted attempt of this batch (--resume): a job whose directory there is complete
+  /// and was made from the same resolved scenario (scenario_sha256), seed, paths and engine version is moved
+  /// in instead of run again (resumable_result). Empty: run everything.
+  std::filesystem::path resume_from;
+  /// After the last job, with the finished outcome and every succeeded run read back (directories named as
+  /// they will be after commit); files it writes into the batch directory are kept.
+  std::function<BatchFinish(const BatchOutcome& outcome, const std::vector<RunData>& runs)> on_jobs_done;
 };
+
+/// True when `candidate` is a complete run directory (manifest.json and summary.json) of `scenario` as
+/// planned: same scenario_sha256, seed and engine version, and the same paths (or, under convergence
+/// control, any paths: the precision target is part of the hashed scenario).
+[[nodiscard]] bool resumable_result(const Scenario& scenario, const std::filesystem::path& candidate);
 
 /// The whole batch.
 struct BatchOutcome {
@@ -60,7 +88,8 @@ struct BatchOutcome {
 };
 
 /// Runs `plan` into `dir` (an existing empty directory, normally a RunDirectory's staging directory):
-/// `dir/<directory_name>/` per succeeded job (the files of a run directory), `batch.json` (status and
+/// `dir/<directory_name>/` per succeeded job (the files of a run directory; written as the hidden
+/// `dir/.<directory_name>.partial` and renamed when complete, so a killed batch leaves only whole results), `batch.json` (status and
 /// timings of each job), `batch_summary.csv` (every succeeded job's summary.csv rows with a leading
 /// `scenario` column; quantile columns are the union, empty where a scenario lacks one) and report.html.
 /// Throws std::runtime_error only when the batch files themselves cannot be written.

@@ -8,7 +8,8 @@ enum ExitCode : int {
   kSuccess = 0,
   kRuntimeFailure = 1,
   kUsageOrInvalidInput = 2,
-  kConditionMet = 3,  ///< compare: a --fail-if rule matched
+  kConditionMet = 3,  ///< compare: a --fail-if rule matched; batch: an alert rule fired
+  kLockBusy = 75,     ///< batch: another batch holds the lock of the output root (EX_TEMPFAIL: try later)
   kInterrupted = 130,
 };
 

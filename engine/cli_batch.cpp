@@ -1,5 +1,9 @@
 // `districtcast batch`: many scenarios, one batch directory.
 #include "engine/batch_runner.hpp"
+#include "engine/batch_session.hpp"
+#include "engine/catalog.hpp"
+#include "engine/previous_comparison.hpp"
+#include "engine/run_log.hpp"
 #include "engine/cli.hpp"
 #include "engine/cli_commands.hpp"
 #include "engine/cli_common.hpp"
@@ -25,6 +29,7 @@ struct BatchOptions {
   std::vector<std::string> items;
   std::string out;
   bool overwrite = false;
+  bool resume = false;
   RunFlagText flags;
 };
 
@@ -39,11 +44,19 @@ po::options_description batch_options_description(BatchOptions& o) {
       "summary.csv stacked, with a leading `scenario` column) and report.html. A scenario that is invalid\n"
       "or fails is recorded and the others still run; the exit code is 0 only when all succeeded.\n"
       "Flags override the batch file. The last line on stdout is the batch directory.\n\n"
+      "Unattended use (docs/operations.md): one batch at a time per output root (a second one exits 75); every\n"
+      "run is recorded in the run catalog; structured log lines go to stderr and to batch.log in the batch\n"
+      "directory; a batch file's compare_with: previous compares each scenario with its previous successful\n"
+      "run (compare_previous.csv/.json) and its alerts: rules make the exit code 3 when one fires; retention:\n"
+      "prunes old batch directories and catalog rows after a successful publish.\n\n"
       "Options",
       110, 60);
   d.add_options()("help,h", "show this help")(
       "out,o", po::value(&o.out)->value_name("DIR"), "write the batch exactly into DIR (must be empty or absent)")(
-      "overwrite", po::bool_switch(&o.overwrite), "allow --out DIR to replace a previous batch directory there");
+      "overwrite", po::bool_switch(&o.overwrite), "allow --out DIR to replace a previous batch directory there")(
+      "resume", po::bool_switch(&o.resume),
+      "continue the newest attempt of this batch if it was interrupted (killed, Ctrl-C, reboot): scenarios it\n"
+      "finished with the same inputs, seed, paths and engine version are taken over, not run again");
   add_run_flag_options(d, o.flags, "every scenario");
   return d;
 }
@@ -105,84 +118,70 @@ int batch_command(const Args& args) {
     return kUsageOrInvalidInput;
   }
 
-  const bool default_location = o.out.empty();
-  const std::filesystem::path root = plan.out_root.value_or(std::filesystem::path("outputs") / "batches");
-  const std::filesystem::path target =
-      default_location ? default_run_directory(root, plan.name) : std::filesystem::path(o.out);
-  std::vector<std::string> replaceable{kBatchIndexFileName, kBatchSummaryFileName, kReportFileName};
-  if (o.overwrite && !default_location) {
-    // A previous batch directory may be replaced with the run directories its batch.json lists (and nothing else).
-    std::string ignored;
-    if (const auto previous = read_batch_index(target, ignored)) {
-      for (const auto& entry : *previous) {
-        if (!entry.directory.empty()) replaceable.push_back(entry.directory.filename().string());
-      }
-    }
-  }
-  DirectoryProblem problem;
-  std::optional<RunDirectory> directory =
-      RunDirectory::prepare(target, o.overwrite, replaceable, problem,
-                            default_location ? RunDirectory::Naming::unique : RunDirectory::Naming::exact);
-  if (!directory) {
-    fmt::print(stderr, "districtcast batch: {}\n", problem.message);
-    return problem.usage_error ? kUsageOrInvalidInput : kRuntimeFailure;
-  }
-
   install_interrupt_handlers();
-  const bool verbose = !o.flags.quiet;
-  const bool terminal = verbose && ::isatty(STDERR_FILENO) == 1;
+  const bool terminal = !o.flags.quiet && ::isatty(STDERR_FILENO) == 1;
+  RunLog log(!o.flags.quiet);
   std::unique_ptr<ProgressBar> bar;
-  BatchRunOptions run;
-  run.threads = flags.threads;
-  run.cancel = &interrupted();
-  run.write_reports = !o.flags.no_report;
-  run.command_line = command_line(args);
-  run.final_directory = directory->target();
-  run.on_job_start = [&](const BatchJob& job, std::size_t index, std::size_t count) {
-    if (verbose) fmt::print(stderr, "[{}/{}] {}\n", index + 1, count, job.name);
-    bar = std::make_unique<ProgressBar>(job.scenario->paths, terminal);
+  BatchSessionOptions session;
+  session.catalog_file = catalog_path(o.flags.catalog);
+  if (!o.out.empty()) session.exact_out = std::filesystem::path(o.out);
+  session.overwrite = o.overwrite;
+  session.resume = o.resume;
+  session.threads = flags.threads;
+  session.write_reports = !o.flags.no_report;
+  session.command_line = command_line(args);
+  session.cancel = &interrupted();
+  session.log = &log;
+  session.on_job_start = [&](const BatchJob& job, std::size_t, std::size_t) {
+    bar = std::make_unique<ProgressBar>(job.scenario->paths, terminal);  // drawn only on a terminal
   };
-  run.on_progress = [&](std::uint64_t done, std::uint64_t total) {
+  session.on_progress = [&](std::uint64_t done, std::uint64_t total) {
     if (!bar) return;
     bar->set_total(total);
     bar->update(done);
   };
-  run.on_job_end = [&](const BatchJobReport& report, std::size_t index, std::size_t count) {
+  session.on_job_end = [&] {
     if (bar) bar->finish();
     bar.reset();
-    if (!verbose) return;
-    if (report.status == "succeeded") {
-      fmt::print(stderr, "[{}/{}] {}: {} paths in {:.2f} s\n", index + 1, count, report.name,
-                 with_thousands(report.scenario->paths), report.wall_seconds);
-    } else if (report.status == "failed") {
-      fmt::print(stderr, "[{}/{}] {}: FAILED: {}\n", index + 1, count, report.name, report.error);
-    } else {
-      fmt::print(stderr, "[{}/{}] {}: skipped: invalid scenario (see above)\n", index + 1, count, report.name);
-    }
   };
-  BatchOutcome outcome;
-  try {
-    outcome = run_batch_into(plan, directory->staging(), run);
-    if (outcome.interrupted || interrupted().load()) {
-      if (bar) bar->finish();
-      directory->discard();
-      fmt::print(stderr, "districtcast batch: interrupted after {} of {} scenarios; nothing was written\n",
-                 outcome.jobs.size(), plan.jobs.size());
+  const BatchSessionResult result = run_batch_session(plan, session);
+  if (bar) bar->finish();
+  switch (result.status) {
+    case BatchSessionStatus::busy:
+      fmt::print(stderr, "districtcast batch: {}; nothing was done\n", result.message);
+      return kLockBusy;
+    case BatchSessionStatus::rejected:
+      fmt::print(stderr, "districtcast batch: {}\n", result.message);
+      return kUsageOrInvalidInput;
+    case BatchSessionStatus::failed:
+      fmt::print(stderr, "districtcast batch: error: {}; nothing was published\n", result.message);
+      return kRuntimeFailure;
+    case BatchSessionStatus::interrupted:
+      if (result.kept_directory.empty()) {
+        fmt::print(stderr, "districtcast batch: interrupted after {} of {} scenarios; nothing was written\n",
+                   result.outcome.jobs.size(), plan.jobs.size());
+      } else {
+        fmt::print(stderr,
+                   "districtcast batch: interrupted after {} of {} scenarios; nothing was published. The {} finished "
+                   "are kept in {} and taken over by the next run with --resume\n",
+                   result.outcome.jobs.size(), plan.jobs.size(), result.outcome.succeeded(), result.kept_directory.string());
+      }
       return kInterrupted;
-    }
-    directory->commit();
-  } catch (const std::exception& e) {
-    directory->discard();
-    fmt::print(stderr, "districtcast batch: error: {}; nothing was written\n", e.what());
-    return kRuntimeFailure;
+    case BatchSessionStatus::completed: break;
   }
+  const BatchOutcome& outcome = result.outcome;
   const std::size_t ok = outcome.succeeded();
-  if (verbose || ok != outcome.jobs.size()) {
-    fmt::print(stderr, "districtcast batch: {}: {} of {} scenarios succeeded in {:.2f} s\n", plan.name, ok,
-               outcome.jobs.size(), outcome.wall_seconds);
+  if (!o.flags.quiet || ok != outcome.jobs.size() || result.alerts_fired > 0) {
+    fmt::print(stderr, "districtcast batch: {}: {} of {} scenarios succeeded in {:.2f} s{}{}\n", plan.name, ok,
+               outcome.jobs.size(), outcome.wall_seconds,
+               result.resumed > 0 ? fmt::format(" ({} taken over from the interrupted run)", result.resumed) : "",
+               result.alerts_fired > 0 ? fmt::format("; {} alert{} fired (see {})", result.alerts_fired,
+                                                     result.alerts_fired == 1 ? "" : "s", kPreviousComparisonJson)
+                                       : "");
   }
-  fmt::print("{}\n", directory->target().string());
-  return ok == outcome.jobs.size() ? kSuccess : kRuntimeFailure;
+  fmt::print("{}\n", result.directory.string());
+  if (ok != outcome.jobs.size()) return kRuntimeFailure;
+  return result.alerts_fired > 0 ? kConditionMet : kSuccess;
 }
 
 }  // namespace districtcast::cli

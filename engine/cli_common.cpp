@@ -19,10 +19,13 @@ namespace districtcast::cli {
 
 const char* const kExitCodesHelp =
     "Exit codes: 0 success, 1 runtime failure (batch: some scenario failed), 2 usage error or invalid\n"
-    "            input (nothing written), 3 compare: a --fail-if rule matched, 130 interrupted (nothing\n"
-    "            written).\n"
+    "            input (nothing written), 3 compare: a --fail-if rule matched / batch: an alert fired,\n"
+    "            75 batch: another batch holds the lock of its output root (nothing done; try later),\n"
+    "            130 interrupted (nothing published).\n"
     "Environment: DISTRICTCAST_SIMD=generic|avx2|avx512 forces a build of the normal-variate kernel\n"
-    "            (default: the widest this CPU runs; results are identical for all).\n";
+    "            (default: the widest this CPU runs; results are identical for all).\n"
+    "            DISTRICTCAST_CATALOG=PATH is the run catalog when --catalog is not given (default\n"
+    "            outputs/catalog.sqlite).\n";
 
 int usage_error(const std::string& command, const std::string& message) {
   fmt::print(stderr, "districtcast {}: {}\nTry 'districtcast {} --help'.\n", command, message, command);
@@ -86,6 +89,8 @@ void add_run_flag_options(boost::program_options::options_description& options, 
       "threads,j", po::value(&o.threads)->value_name("N"),
       "worker threads, 1..1024 (default: all cores); results are identical for any N")(
       "no-report", po::bool_switch(&o.no_report), "do not write report.html")(
+      "catalog", po::value(&o.catalog)->value_name("PATH"),
+      "run catalog (SQLite) to record in (default $DISTRICTCAST_CATALOG, else outputs/catalog.sqlite)")(
       "quiet,q", po::bool_switch(&o.quiet), "no progress bar and no summary lines on stderr");
 }
 

@@ -40,12 +40,13 @@ void install_interrupt_handlers();
 /// The flags shared by `run` and `batch`, as typed.
 struct RunFlagText {
   std::string paths, seed, threads, precision, max_paths;
+  std::string catalog;           ///< --catalog PATH ("" = default, see catalog_path)
   std::vector<std::string> set;  ///< every --set KEY=VALUE
   bool no_report = false;
   bool quiet = false;
 };
 
-/// Adds --set, --paths, --seed, --precision, --max-paths, --threads, --no-report and --quiet to `options`
+/// Adds --set, --paths, --seed, --precision, --max-paths, --threads, --no-report, --catalog and --quiet to `options`
 /// (`scope` completes the help texts: "the scenario" or "every scenario").
 void add_run_flag_options(boost::program_options::options_description& options, RunFlagText& text,
                           const std::string& scope);

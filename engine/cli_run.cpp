@@ -2,7 +2,11 @@
 #include "engine/cli.hpp"
 #include "engine/cli_commands.hpp"
 #include "engine/cli_common.hpp"
+#include "engine/catalog.hpp"
+#include "engine/manifest.hpp"
 #include "engine/progress.hpp"
+#include "engine/scenario_json.hpp"
+#include "engine/version.hpp"
 #include "engine/run_directory.hpp"
 #include "engine/run_job.hpp"
 #include "engine/scenario_compose.hpp"
@@ -12,7 +16,9 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <iostream>
+#include <optional>
 
 namespace districtcast::cli {
 namespace po = boost::program_options;
@@ -31,7 +37,8 @@ po::options_description run_options_description(RunOptions& o) {
       "Simulates the scenario and writes summary.csv, histograms.csv, thresholds.csv, first_crossing.csv,\n"
       "events.csv, regimes.csv, shocks.csv, parameters.csv, summary.json, manifest.json and report.html\n"
       "into a new result directory (default outputs/<name>/<UTC time>/), atomically: the directory appears\n"
-      "only when complete. The last line on stdout is its path. A scenario with a sweep runs with 'batch'.\n\n"
+      "only when complete. The last line on stdout is its path. A scenario with a sweep runs with 'batch'.\n"
+      "Every run is recorded in the run catalog (--catalog; see 'districtcast runs' and 'history').\n\n"
       "Options",
       110, 60);
   d.add_options()("help,h", "show this help")(
@@ -41,9 +48,54 @@ po::options_description run_options_description(RunOptions& o) {
   return d;
 }
 
+/// Marks catalog rows of dead processes interrupted (removing a dead run's hidden staging directory) and
+/// records this run as running.
+RunRecord begin_catalog_run(Catalog& catalog, const Scenario& scenario, unsigned threads, const RunDirectory& directory) {
+  const Catalog::Recovered recovered = catalog.recover_interrupted();
+  for (const RunRecord& r : recovered.runs) {
+    fmt::print(stderr, "districtcast run: note: run #{} ({}, started {}) was killed; marked interrupted in the catalog\n",
+               r.id, r.scenario, r.started_at);
+    const std::string name = std::filesystem::path(r.staging_directory).filename().string();
+    if (!r.batch_id && !name.empty() && name.front() == '.' && name.find(".partial-") != std::string::npos) {
+      std::error_code ignored;
+      std::filesystem::remove_all(r.staging_directory, ignored);
+    }
+  }
+  RunRecord r;
+  r.scenario = scenario.name;
+  r.scenario_sha256 = scenario_sha256(scenario);
+  r.engine_version = kEngineVersion;
+  r.seed = scenario.seed;
+  r.paths = scenario.paths;
+  r.threads = threads;
+  r.started_at = iso8601_utc(std::chrono::system_clock::now());
+  r.directory = directory.target().string();
+  r.staging_directory = directory.staging().string();
+  r.process = ProcessIdentity::current();
+  r.id = catalog.begin_run(r);
+  return r;
+}
+
+/// Records how the run ended.
+void finish_catalog_run(Catalog& catalog, RunRecord r, RunStatus status, const std::string& directory,
+                        const std::string& error, const RunJobResult* result) {
+  r.status = status;
+  r.finished_at = iso8601_utc(std::chrono::system_clock::now());
+  r.directory = directory;
+  r.staging_directory.clear();
+  r.error = error;
+  if (result != nullptr) {
+    r.paths = result->scenario.paths;
+    r.wall_seconds = result->facts.wall_seconds;
+  }
+  catalog.finish_run(r, result != nullptr && status == RunStatus::succeeded ? stat_records(result->tables)
+                                                                              : std::vector<StatRecord>{});
+}
+
 /// Simulates into the staging directory and commits it; prints the summary and the directory.
-int execute_run(Scenario scenario, const RunOptions& o, unsigned threads, RunDirectory& directory) {
+int execute_run(Scenario scenario, const RunOptions& o, unsigned threads, RunDirectory& directory, Catalog& catalog) {
   install_interrupt_handlers();
+  const RunRecord record = begin_catalog_run(catalog, scenario, threads, directory);
   ProgressBar bar(scenario.paths, !o.flags.quiet && ::isatty(STDERR_FILENO) == 1);
   RunJobOptions job;
   job.scenario_file = o.scenario_file;
@@ -56,15 +108,28 @@ int execute_run(Scenario scenario, const RunOptions& o, unsigned threads, RunDir
     bar.update(done);
   };
   const std::uint64_t requested = scenario.paths;
-  const RunJobResult result = run_scenario_into(std::move(scenario), directory.staging(), job);
+  RunJobResult result;
+  try {
+    result = run_scenario_into(std::move(scenario), directory.staging(), job);
+  } catch (const std::exception& e) {
+    finish_catalog_run(catalog, record, RunStatus::failed, "", e.what(), nullptr);
+    throw;
+  }
   bar.finish();
   if (result.interrupted || interrupted().load()) {
     directory.discard();
+    finish_catalog_run(catalog, record, RunStatus::interrupted, "", "", nullptr);
     fmt::print(stderr, "districtcast run: interrupted after {} of {} paths; nothing was written\n",
                with_thousands(result.paths_done), with_thousands(std::max(requested, result.scenario.paths)));
     return kInterrupted;
   }
-  directory.commit();
+  try {
+    directory.commit();
+  } catch (const std::exception& e) {
+    finish_catalog_run(catalog, record, RunStatus::failed, "", e.what(), nullptr);
+    throw;
+  }
+  finish_catalog_run(catalog, record, RunStatus::succeeded, directory.target().string(), "", &result);
   if (!o.flags.quiet) {
     const Scenario& s = result.scenario;
     const RunFacts& facts = result.facts;
@@ -136,8 +201,16 @@ int run_command(const Args& args) {
     fmt::print(stderr, "districtcast run: {}\n", problem.message);
     return problem.usage_error ? kUsageOrInvalidInput : kRuntimeFailure;
   }
+  std::optional<Catalog> catalog;
   try {
-    return execute_run(std::move(scenario), o, flags.threads, *directory);
+    catalog.emplace(Catalog::open(catalog_path(o.flags.catalog)));
+  } catch (const CatalogError& e) {
+    directory->discard();
+    fmt::print(stderr, "districtcast run: error: {} (choose another with --catalog); nothing was run\n", e.what());
+    return kRuntimeFailure;
+  }
+  try {
+    return execute_run(std::move(scenario), o, flags.threads, *directory, *catalog);
   } catch (const std::exception& e) {
     directory->discard();
     fmt::print(stderr, "districtcast run: error: {}; nothing was written\n", e.what());

@@ -52,6 +52,9 @@ public:
   void commit();
   /// Deletes the staging directory (and parents prepare() created that are now empty).
   void discard() noexcept;
+  /// Stops managing the staging directory without deleting it: it stays hidden, never becomes the target
+  /// (an interrupted batch keeps its finished scenarios there for --resume).
+  void keep() noexcept { active_ = false; }
 
 private:
   RunDirectory(std::filesystem::path target, std::filesystem::path staging, bool overwrite, Naming naming,

@@ -67,8 +67,7 @@ RunJobResult run_scenario_into(Scenario scenario, const std::filesystem::path& d
   result.interrupted = cancelled();
   result.scenario = std::move(scenario);
   result.facts = facts;
-  result.summary = std::move(tables.summary);
-  result.quantile_names = std::move(tables.quantile_names);
+  result.tables = std::move(tables);
   return result;
 }
 

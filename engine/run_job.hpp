@@ -34,10 +34,9 @@ struct RunJobResult {
   std::uint64_t paths_done = 0; ///< paths simulated
   Scenario scenario;            ///< as run (paths raised by convergence control)
   RunFacts facts;               ///< timings and precision as written to the manifest
-  /// The summary.csv rows and their quantile column names, as written (empty when interrupted); a batch
-  /// stacks them without reading the file back.
-  std::vector<SummaryRow> summary;
-  std::vector<std::string> quantile_names;
+  /// The result tables as written (empty when interrupted): a batch stacks the summary rows and the run
+  /// catalog stores the statistics without reading the files back.
+  ResultTables tables;
 };
 
 /// File name of the HTML report written next to the results.

@@ -1,5 +1,6 @@
 #include "engine/scenario_batch.hpp"
 
+#include "engine/alert_rules.hpp"
 #include "engine/random_stream.hpp"
 #include "engine/scenario_compose_detail.hpp"
 
@@ -152,6 +153,72 @@ void read_set(Validator& v, const YAML::Node& node, const std::string& path, con
   }
 }
 
+/// "HH:MM" (24-hour clock) -> schedule; nullopt when malformed.
+std::optional<BatchSchedule> parse_schedule_time(const std::string& text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  for (std::size_t i : {0u, 1u, 3u, 4u}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  BatchSchedule s;
+  s.hour = (text[0] - '0') * 10 + (text[1] - '0');
+  s.minute = (text[3] - '0') * 10 + (text[4] - '0');
+  s.at = text;
+  if (s.hour > 23 || s.minute > 59) return std::nullopt;
+  return s;
+}
+
+/// `schedule`, `retention`, `compare_with` and `alerts` (docs/operations.md).
+void read_nightly_keys(Validator& v, const YAML::Node& root, BatchPlan& plan) {
+  if (auto n = Validator::optional(root, "schedule")) {
+    if (v.check_map(*n, "schedule", to_strings({"at"}))) {
+      if (auto at = v.required(*n, "schedule", "at")) {
+        if (auto text = v.string(*at, "schedule.at")) {
+          plan.schedule = parse_schedule_time(*text);
+          if (!plan.schedule) {
+            v.error(*at, "schedule.at", fmt::format("expected a time of day as HH:MM (24-hour clock, e.g. \"02:00\"), got \"{}\"", *text));
+          }
+        }
+      }
+    }
+  }
+  if (auto n = Validator::optional(root, "retention")) {
+    if (v.check_map(*n, "retention", to_strings({"keep_days", "keep_last"}))) {
+      RetentionPolicy policy;
+      if (auto d = Validator::optional(*n, "keep_days")) {
+        if (auto days = v.unsigned_integer(*d, "retention.keep_days", 0, 36500)) policy.keep_days = static_cast<int>(*days);
+      }
+      if (auto l = Validator::optional(*n, "keep_last")) {
+        if (auto last = v.unsigned_integer(*l, "retention.keep_last", 1, 100000)) policy.keep_last = static_cast<int>(*last);
+      }
+      if (n->IsMap() && n->size() == 0) v.error(*n, "retention", "give keep_days, keep_last or both (e.g. {keep_days: 30, keep_last: 10})");
+      plan.retention = policy;
+    }
+  }
+  if (auto n = Validator::optional(root, "compare_with")) {
+    if (auto choice = v.choice(*n, "compare_with", {"previous", "none"})) plan.compare_with_previous = *choice == "previous";
+  }
+  if (auto n = Validator::optional(root, "alerts")) {
+    if (v.sequence(*n, "alerts")) {
+      for (std::size_t i = 0; i < n->size(); ++i) {
+        const std::string path = Validator::index("alerts", i);
+        const auto text = v.string((*n)[i], path);
+        if (!text) continue;
+        std::string problem;
+        if (!parse_alert_rule(*text, problem)) {
+          v.error((*n)[i], path, fmt::format("'{}': {}", *text, problem));
+          continue;
+        }
+        plan.alerts.push_back(*text);
+      }
+      if (!plan.alerts.empty() && !plan.compare_with_previous && !Validator::optional(root, "compare_with")) {
+        plan.compare_with_previous = true;  // alerts compare with the previous run; saying so is optional
+      } else if (!plan.alerts.empty() && !plan.compare_with_previous) {
+        v.error(*n, "alerts", "alerts test the comparison with the previous run: they need compare_with: previous");
+      }
+    }
+  }
+}
+
 /// One entry of a batch file's `scenarios`.
 struct BatchItem {
   std::vector<std::string> files;
@@ -176,7 +243,8 @@ BatchPlan plan_batch_file(const std::string& item, const std::vector<OverrideSpe
   if (!parsed) return plan;
   const YAML::Node root = *parsed;
   Validator v(item);
-  if (!v.check_map(root, "", to_strings({"kind", "name", "out", "paths", "seed", "set", "scenarios"}))) {
+  if (!v.check_map(root, "", to_strings({"kind", "name", "out", "paths", "seed", "set", "scenarios", "schedule",
+                                          "retention", "compare_with", "alerts"}))) {
     plan.errors = v.take_errors();
     return plan;
   }
@@ -222,6 +290,7 @@ BatchPlan plan_batch_file(const std::string& item, const std::vector<OverrideSpe
     }
   }
   if (auto n = Validator::optional(root, "set")) read_set(v, *n, "set", origin, shared);
+  read_nightly_keys(v, root, plan);
 
   std::vector<BatchItem> items;
   if (auto list = v.required(root, "", "scenarios")) {

@@ -23,6 +23,21 @@ struct BatchJob {
   std::vector<Diagnostic> errors;    ///< why `scenario` is nullopt (empty when valid)
 };
 
+/// A batch file's `schedule: {at: "HH:MM"}`: when `districtcast schedule` runs it (local time, daily).
+struct BatchSchedule {
+  int hour = 2;    ///< 0..23
+  int minute = 0;  ///< 0..59
+  std::string at;  ///< as written, e.g. "02:00"
+};
+
+/// A batch file's `retention: {keep_days: D, keep_last: N}` (engine/retention.hpp applies it). A batch attempt
+/// is kept when ANY rule keeps it: started within the last `keep_days` days, or among the `keep_last`
+/// newest attempts. The newest succeeded attempt is always kept. With both absent nothing is pruned.
+struct RetentionPolicy {
+  std::optional<int> keep_days;  ///< >= 0
+  std::optional<int> keep_last;  ///< >= 1
+};
+
 /// What a batch will run.
 struct BatchPlan {
   std::string name;  ///< the batch file's name; for command-line items "batch", or the scenario's name when the only item is one scenario file
@@ -30,6 +45,11 @@ struct BatchPlan {
   std::string batch_file;                            ///< empty for command-line items
   std::vector<BatchJob> jobs;                        ///< in order; a failing job does not stop the others
   std::vector<Diagnostic> errors;                    ///< problems with the batch itself: nothing may run (jobs then empty)
+  // Nightly operation (batch files only; docs/operations.md):
+  std::optional<BatchSchedule> schedule;     ///< `schedule:`
+  std::optional<RetentionPolicy> retention;  ///< `retention:`
+  bool compare_with_previous = false;        ///< `compare_with: previous`
+  std::vector<std::string> alerts;           ///< `alerts:` rules in the --fail-if language, validated
 };
 
 /// ITEMs from the command line: scenario files, directories, globs (expanded with glob(3), sorted), or exactly one batch file.

@@ -17,15 +17,7 @@ using testing::read_csv;
 using testing::read_file;
 using testing::run_cli;
 using testing::TempDir;
-
-/// A small valid scenario named `name` (3 years, 2,000 paths, one district with firms and a threshold).
-std::string tiny_scenario(const std::string& name, double mean = 0.05, const std::string& extra = "") {
-  return "name: " + name + "\nbase_year: 2024\nhorizon: 3\npaths: 2000\nseed: 11\n" +
-         "thresholds:\n  - {metric: gdp, value: 110}\n" +
-         "districts:\n  - id: a\n    gdp: 100\n    growth: {mean: " + std::to_string(mean) +
-         ", volatility: 0.02}\n    firms: {stock: 1000, births: {rate: 100}, exit_hazard: [0.1]}\n  - id: b\n"
-         "    gdp: 80\n    growth: {mean: 0.03, volatility: 0.01}\n" + extra;
-}
+using testing::tiny_scenario;
 
 nlohmann::json read_json(const fs::path& file) { return nlohmann::json::parse(read_file(file)); }
 

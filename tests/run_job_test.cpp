@@ -36,8 +36,8 @@ TEST(RunJob, WritesEveryFileOfARunDirectoryAndNamesTheFinalDirectoryInTheReport)
   EXPECT_EQ(last_total, 300u);
   // The rows handed back are the rows written.
   const auto written_summary = testing::read_csv(tmp.path() / "summary.csv");
-  EXPECT_EQ(result.summary.size(), written_summary.rows.size());
-  EXPECT_EQ(result.quantile_names.size() + 7, written_summary.header.size());
+  EXPECT_EQ(result.tables.summary.size(), written_summary.rows.size());
+  EXPECT_EQ(result.tables.quantile_names.size() + 7, written_summary.header.size());
   std::vector<std::string> written;
   for (const auto& entry : fs::directory_iterator(tmp.path())) written.push_back(entry.path().filename().string());
   std::sort(written.begin(), written.end());

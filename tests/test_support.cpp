@@ -28,6 +28,14 @@ Scenario load_valid_scenario(std::string_view yaml) {
 }
 namespace fs = std::filesystem;
 
+std::string tiny_scenario(const std::string& name, double mean, const std::string& extra) {
+  return "name: " + name + "\nbase_year: 2024\nhorizon: 3\npaths: 2000\nseed: 11\n" +
+         "thresholds:\n  - {metric: gdp, value: 110}\n" +
+         "districts:\n  - id: a\n    gdp: 100\n    growth: {mean: " + std::to_string(mean) +
+         ", volatility: 0.02}\n    firms: {stock: 1000, births: {rate: 100}, exit_hazard: [0.1]}\n  - id: b\n"
+         "    gdp: 80\n    growth: {mean: 0.03, volatility: 0.01}\n" + extra;
+}
+
 TempDir::TempDir() {
   std::random_device device;
   for (int attempt = 0; attempt < 100; ++attempt) {
@@ -50,6 +58,31 @@ fs::path TempDir::write(const std::string& name, const std::string& text) const 
 }
 
 namespace {
+
+/// The run catalog of commands a test starts without --catalog and without DISTRICTCAST_CATALOG set: one per
+/// test process in the temp directory (not outputs/ under the test's working directory), removed at exit.
+class DefaultTestCatalog {
+public:
+  DefaultTestCatalog()
+      : file_(fs::temp_directory_path() / ("districtcast-test-catalog-" + std::to_string(::getpid()) + ".sqlite")) {}
+  ~DefaultTestCatalog() {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file_.string() + suffix, ec);
+  }
+  /// In a forked child before exec: points DISTRICTCAST_CATALOG at the file unless the test set it.
+  void export_unless_set() const {
+    if (std::getenv("DISTRICTCAST_CATALOG") == nullptr) ::setenv("DISTRICTCAST_CATALOG", file_.c_str(), 1);
+  }
+
+private:
+  fs::path file_;
+};
+
+const DefaultTestCatalog& default_test_catalog() {
+  static const DefaultTestCatalog catalog;
+  return catalog;
+}
+
 std::string drain(int fd) {
   std::string text;
   std::array<char, 65536> buffer{};
@@ -63,9 +96,11 @@ CommandResult run_cli(const std::vector<std::string>& args, const fs::path& cwd)
   const fs::path out_file = fs::temp_directory_path() / ("districtcast-out-" + std::to_string(::getpid()) + "-" +
                                                          std::to_string(std::random_device{}()));
   const fs::path err_file = fs::path(out_file.string() + ".err");
+  const DefaultTestCatalog& catalog = default_test_catalog();
   const pid_t child = ::fork();
   if (child == 0) {
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
+    catalog.export_unless_set();
     const int in = ::open("/dev/null", O_RDONLY);
     const int out = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -96,9 +131,11 @@ CommandResult run_cli(const std::vector<std::string>& args, const fs::path& cwd)
 }
 
 pid_t spawn_cli(const std::vector<std::string>& args, const fs::path& cwd) {
+  const DefaultTestCatalog& catalog = default_test_catalog();
   const pid_t child = ::fork();
   if (child == 0) {
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
+    catalog.export_unless_set();
     const int null = ::open("/dev/null", O_RDWR);
     ::dup2(null, 0);
     ::dup2(null, 1);

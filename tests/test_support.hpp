@@ -27,6 +27,10 @@ districts:
       volatility: 0.02
 )yaml";
 
+/// A small valid scenario named `name` (3 years, 2,000 paths, seed 11, districts a (growth mean `mean`, with
+/// firms) and b, a gdp threshold of 110); `extra` is appended as more top-level YAML.
+std::string tiny_scenario(const std::string& name, double mean = 0.05, const std::string& extra = "");
+
 /// A fresh directory under the system temp dir, removed (recursively) on destruction.
 class TempDir {
 public:
@@ -50,7 +54,9 @@ struct CommandResult {
 };
 
 /// Runs the districtcast executable with `args` (each passed as one argument, no shell), in `cwd` if
-/// given, with stdin closed; captures stdout and stderr.
+/// given, with stdin closed; captures stdout and stderr. Unless the test process set DISTRICTCAST_CATALOG,
+/// the command records into a per-test-process catalog in the temp directory (removed at exit), so tests
+/// never write outputs/catalog.sqlite under their working directory.
 CommandResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& cwd = {});
 
 /// Starts the districtcast executable with `args` in the background (cwd `cwd` if given; stdin, stdout and
