@@ -27,6 +27,9 @@ constexpr Subcommand kSubcommands[] = {
     {"compare", "compare two runs or two batches: differences, MC noise, distances, alert rules", compare_command},
     {"report", "write the HTML report (fan charts, probabilities) of a run or batch directory", report_command},
     {"validate", "check scenario and batch files without running them", validate_command},
+    {"runs", "list recent runs and batches from the run catalog, with their status", runs_command},
+    {"history", "one figure (e.g. nanshan gdp 2030 p50) across the runs in the catalog", history_command},
+    {"schedule", "print or install a systemd timer (or crontab line) running a nightly batch", schedule_command},
 };
 
 void print_top_help() {
@@ -50,7 +53,7 @@ int main(int argc, const char* const* argv) {
   try {
     const Args args(argv + 1, argv + argc);
     if (args.empty()) {
-      fmt::print(stderr, "Usage: districtcast <command> [options]   (commands: run, batch, compare, report, validate)\n"
+      fmt::print(stderr, "Usage: districtcast <command> [options]   (commands: run, batch, compare, report, validate, runs, history, schedule)\n"
                          "Try 'districtcast --help'.\n");
       return kUsageOrInvalidInput;
     }

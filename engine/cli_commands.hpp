@@ -14,5 +14,8 @@ int validate_command(const Args& args);  ///< cli_validate.cpp
 int batch_command(const Args& args);     ///< cli_batch.cpp
 int compare_command(const Args& args);   ///< cli_compare.cpp
 int report_command(const Args& args);    ///< cli_report.cpp
+int runs_command(const Args& args);      ///< cli_runs.cpp
+int history_command(const Args& args);   ///< cli_history.cpp
+int schedule_command(const Args& args);  ///< cli_schedule.cpp
 
 }  // namespace districtcast::cli

@@ -44,7 +44,8 @@ std::string render_comparison_report(const RunData& a, const RunData& b) {
 }
 
 std::string render_batch_report(const std::string& batch_name, const std::vector<RunData>& runs,
-                                const std::vector<std::string>& skipped) {
+                                const std::vector<std::string>& skipped,
+                                const std::vector<HistorySeries>& history) {
   const std::string title = batch_name + " \u2014 districtcast batch report";
   std::string body = heading(1, "", title);
   body += fmt::format("<p class=\"meta\">{} scenario{} in this report.</p>\n", runs.size(), runs.size() == 1 ? "" : "s");
@@ -54,12 +55,17 @@ std::string render_batch_report(const std::string& batch_name, const std::vector
     body += "</ul></div>\n";
   }
   body += "<nav><ul><li><a href=\"#summary\">Summary across scenarios</a></li>";
+  if (!history.empty()) body += "<li><a href=\"#history\">History</a></li>";
   for (std::size_t i = 0; i < runs.size(); ++i) {
     body += fmt::format("<li><a href=\"#s{}\">{}</a></li>", i + 1, escape(runs[i].scenario));
   }
   body += "</ul></nav>\n";
   if (!runs.empty()) {
     body += "<section>\n" + heading(2, "summary", "Summary across scenarios") + batch_summary(runs) + "</section>\n";
+  }
+  if (!history.empty()) {
+    body += "<section class=\"history\">\n" + heading(2, "history", "History") + history_section(history) +
+            "</section>\n";
   }
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const std::string prefix = fmt::format("s{}-", i + 1);

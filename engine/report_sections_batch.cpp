@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+
 namespace districtcast::report_detail {
 
 using svg::escape;
@@ -65,6 +67,24 @@ std::string batch_summary(const std::vector<RunData>& runs) {
   html += "</tbody>\n</table></div>\n";
   if (used_mean) html += "<p class=\"note\">Scenarios without a p50 column show the mean instead.</p>\n";
   return html;
+}
+
+std::string history_section(const std::vector<HistorySeries>& series) {
+  if (series.empty()) return "";
+  std::string html =
+      "<p class=\"note\">Each point is one run of the scenario recorded in the run catalog, oldest on the left "
+      "(the date under the axis is when the run started); hover over a point for its run id, value, paths and "
+      "seed. A shaded band, where shown, is \u00b12 Monte Carlo standard errors. A dashed vertical marker means "
+      "the scenario's resolved inputs (its scenario_sha256) changed between two runs, so a step there may be a "
+      "changed assumption rather than news.</p>\n";
+  html += "<div class=\"charts history\">\n";
+  constexpr std::string_view kNamespace = " xmlns=\"http://www.w3.org/2000/svg\"";
+  for (const auto& s : series) {
+    std::string chart = history_chart_svg(s);
+    if (const auto at = chart.find(kNamespace); at != std::string::npos) chart.erase(at, kNamespace.size());
+    html += "<figure class=\"chart history\">\n" + chart + "\n</figure>\n";
+  }
+  return html + "</div>\n";
 }
 
 }  // namespace districtcast::report_detail
