@@ -8,6 +8,7 @@
 #include "engine/retention.hpp"
 #include "engine/run_directory.hpp"
 #include "engine/run_job.hpp"
+#include "engine/run_recovery.hpp"
 #include "engine/scenario_json.hpp"
 #include "engine/version.hpp"
 
@@ -22,16 +23,9 @@ namespace {
 
 std::string now_text() { return iso8601_utc(std::chrono::system_clock::now()); }
 
-/// True for the hidden staging directories RunDirectory creates (".<name>.partial-<pid>").
-bool is_staging_directory(const fs::path& dir) {
-  const std::string name = dir.filename().string();
-  return !name.empty() && name.front() == '.' && name.find(".partial-") != std::string::npos;
-}
-
-/// Catalog and log bookkeeping of `districtcast run`-style leftovers: rows of dead processes become
-/// interrupted; a dead standalone run's hidden staging directory is removed (a batch's is kept for --resume).
+/// Marks what dead processes left behind interrupted (run_recovery.hpp) and logs it.
 void recover(Catalog& catalog, RunLog& log) {
-  const Catalog::Recovered recovered = catalog.recover_interrupted();
+  const Catalog::Recovered recovered = recover_dead_runs(catalog);
   for (const BatchRecord& b : recovered.batches) {
     log.warn("marked_interrupted", {{"kind", "batch"}, {"id", std::to_string(b.id)}, {"batch", b.name},
                                     {"started_at", b.started_at}, {"process", b.process.describe()},
@@ -40,10 +34,6 @@ void recover(Catalog& catalog, RunLog& log) {
   for (const RunRecord& r : recovered.runs) {
     log.warn("marked_interrupted", {{"kind", "run"}, {"id", std::to_string(r.id)}, {"scenario", r.scenario},
                                     {"started_at", r.started_at}, {"process", r.process.describe()}});
-    if (!r.batch_id && !r.staging_directory.empty() && is_staging_directory(r.staging_directory)) {
-      std::error_code ignored;
-      fs::remove_all(r.staging_directory, ignored);
-    }
   }
 }
 
@@ -77,6 +67,8 @@ fs::path batch_results_parent(const BatchPlan& plan, const std::optional<fs::pat
 BatchSessionResult run_batch_session(const BatchPlan& plan, const BatchSessionOptions& options) {
   RunLog& log = *options.log;
   BatchSessionResult result;
+  const auto session_start = std::chrono::steady_clock::now();
+  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - session_start).count(); };
   const fs::path parent = batch_results_parent(plan, options.exact_out);
 
   // 1. One batch at a time per output root.
@@ -227,6 +219,10 @@ BatchSessionResult run_batch_session(const BatchPlan& plan, const BatchSessionOp
     r.error = report.error;
     if (report.scenario) r.paths = report.scenario->paths;
     catalog->finish_run(r, report.tables != nullptr ? stat_records(*report.tables) : std::vector<StatRecord>{});
+    // Progress in the batch row too, so a batch killed later still shows what it finished and for how long.
+    if (report.status == "succeeded") ++record.scenarios_succeeded;
+    record.wall_seconds = elapsed();
+    catalog->finish_batch(record);
     if (report.status == "succeeded") {
       log.info("job_end", {{"scenario", report.name}, {"index", position}, {"status", report.resumed ? "resumed" : "succeeded"},
                            {"paths", std::to_string(r.paths)}, {"wall_s", fmt::format("{:.2f}", report.wall_seconds)}});
@@ -256,7 +252,7 @@ BatchSessionResult run_batch_session(const BatchPlan& plan, const BatchSessionOp
       finish.extra["comparison"] = kPreviousComparisonCsv;
       finish.extra["alerts"] = alerts;
     }
-    if (options.write_reports) finish.history = report_history_series(*catalog, runs);
+    if (options.write_reports) finish.history = report_history_series(*catalog, runs, plan.name);
     return finish;
   };
 
@@ -295,6 +291,7 @@ BatchSessionResult run_batch_session(const BatchPlan& plan, const BatchSessionOp
   try {
     if (result.outcome.interrupted || (options.cancel != nullptr && options.cancel->load())) {
       record.status = RunStatus::interrupted;
+      record.wall_seconds = elapsed();
       record.finished_at = now_text();
       if (running) {
         RunRecord r = *catalog->run(*running);
@@ -344,7 +341,7 @@ BatchSessionResult run_batch_session(const BatchPlan& plan, const BatchSessionOp
     if (source) {
       // Everything worth keeping was moved out of the interrupted attempt's directory.
       std::error_code ignored;
-      if (is_staging_directory(source->directory)) fs::remove_all(source->directory, ignored);
+      if (is_staging_directory_name(fs::path(source->directory).filename().string())) fs::remove_all(source->directory, ignored);
       source->directory.clear();
       catalog->finish_batch(*source);
     }

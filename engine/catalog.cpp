@@ -74,8 +74,9 @@ namespace {
 /// An open sqlite3 connection, closed on destruction.
 class Connection {
 public:
-  Connection(const std::filesystem::path& file) : file_(file) {
-    const int code = sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  Connection(const std::filesystem::path& file, bool read_only) : file_(file) {
+    const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    const int code = sqlite3_open_v2(file.c_str(), &db_, flags, nullptr);
     if (code != SQLITE_OK) {
       // sqlite3_open_v2 returns a handle even on failure (except out of memory); its message is the reason.
       const std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
@@ -391,7 +392,7 @@ std::string now_iso8601() { return iso8601_utc(std::chrono::system_clock::now())
 // -------------------------------------------------------------------------------------------------------------
 
 struct Catalog::Impl {
-  explicit Impl(const std::filesystem::path& path) : file(path), connection(path) {}
+  Impl(const std::filesystem::path& path, bool read_only) : file(path), connection(path, read_only) {}
   std::filesystem::path file;
   Connection connection;
 };
@@ -410,7 +411,7 @@ Catalog Catalog::open(const std::filesystem::path& file) {
                                      error.message()));
     }
   }
-  auto impl = std::make_unique<Impl>(file);
+  auto impl = std::make_unique<Impl>(file, false);
   const Connection& connection = impl->connection;
   sqlite3_busy_timeout(connection.get(), 10000);
   // The first read also tells a database from any other file (SQLITE_NOTADB -> "not a districtcast catalog").
@@ -423,6 +424,24 @@ Catalog Catalog::open(const std::filesystem::path& file) {
   connection.execute("PRAGMA foreign_keys=ON", "enabling foreign keys");
   connection.execute("PRAGMA synchronous=NORMAL", "setting synchronous=NORMAL");
   migrate(connection);
+  return Catalog(std::move(impl));
+}
+
+Catalog Catalog::open_read_only(const std::filesystem::path& file) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(file, error)) {
+    throw CatalogError(fmt::format("{}: opening the catalog: no such file", file.string()));
+  }
+  auto impl = std::make_unique<Impl>(file, true);
+  const Connection& connection = impl->connection;
+  sqlite3_busy_timeout(connection.get(), 10000);
+  const int version = read_user_version(connection);
+  if (version > kSchemaVersion) throw_newer_schema(file, version);
+  if (version < kSchemaVersion) {
+    throw CatalogError(fmt::format("{}: not a districtcast catalog at schema {} (this engine reads {}; a 'run' or "
+                                   "'batch' with this catalog upgrades it)",
+                                   file.string(), version, kSchemaVersion));
+  }
   return Catalog(std::move(impl));
 }
 
@@ -682,6 +701,7 @@ std::vector<HistoryPoint> Catalog::history(const HistoryQuery& query) const {
                    "LEFT JOIN run_stats AS se ON ?6 = 'mean' AND se.run_id = runs.id AND se.district = ?2 "
                    "AND se.sector = ?3 AND se.metric = ?4 AND se.year = ?5 AND se.stat = 'mc_se' "
                    "WHERE runs.scenario = ?1 AND (?7 OR runs.status = ?8) "
+                   "AND (?10 = '' OR runs.batch_id IN (SELECT id FROM batches WHERE name = ?10)) "
                    "ORDER BY runs.started_at DESC, runs.id DESC LIMIT ?9",
                    fmt::format("reading the history of {}", query.scenario));
   select.bind(1, query.scenario)
@@ -692,7 +712,8 @@ std::vector<HistoryPoint> Catalog::history(const HistoryQuery& query) const {
       .bind(6, query.stat)
       .bind(7, query.include_failed)
       .bind(8, RunStatus::succeeded)
-      .bind(9, sql_limit(query.limit));
+      .bind(9, sql_limit(query.limit))
+      .bind(10, query.batch_name);
   std::vector<HistoryPoint> points;
   while (select.step()) {
     HistoryPoint point;

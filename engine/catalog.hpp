@@ -120,6 +120,7 @@ struct HistoryQuery {
   std::string stat = "p50";
   std::size_t limit = 0; ///< the newest N points (0 = all); the result is still oldest first
   bool include_failed = false;  ///< false: succeeded runs only
+  std::string batch_name;       ///< "" = any run; else only runs of batches with this name (a nightly series)
 };
 
 /// The figure in one run.
@@ -146,6 +147,11 @@ public:
   /// timeout, and migrates it to kSchemaVersion. A file written by a newer engine (higher version) or not a
   /// SQLite database throws CatalogError with a clear message.
   [[nodiscard]] static Catalog open(const std::filesystem::path& file);
+
+  /// Opens an existing catalog for reading only (`runs`, `history`, `schedule`'s check): never creates,
+  /// migrates or changes the file, so a user who may only read it can query it. Throws CatalogError when
+  /// the file is absent, not a database, or not at kSchemaVersion. Calling a writing member throws.
+  [[nodiscard]] static Catalog open_read_only(const std::filesystem::path& file);
 
   Catalog(Catalog&&) noexcept;
   Catalog& operator=(Catalog&&) noexcept;
@@ -206,5 +212,10 @@ private:
 /// The catalog file to use: `flag` when given, else $DISTRICTCAST_CATALOG when set and non-empty, else
 /// outputs/catalog.sqlite (relative to the working directory).
 [[nodiscard]] std::filesystem::path catalog_path(const std::string& flag);
+
+/// The catalog of a batch: `flag` when given, else the batch file's `catalog` (resolved against the batch
+/// file, so the batch records into the same catalog from any working directory), else catalog_path("").
+[[nodiscard]] std::filesystem::path batch_catalog_path(const std::string& flag,
+                                                       const std::optional<std::filesystem::path>& batch_file_catalog);
 
 }  // namespace districtcast

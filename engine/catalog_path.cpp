@@ -10,4 +10,10 @@ std::filesystem::path catalog_path(const std::string& flag) {
   return std::filesystem::path("outputs") / "catalog.sqlite";
 }
 
+std::filesystem::path batch_catalog_path(const std::string& flag,
+                                         const std::optional<std::filesystem::path>& batch_file_catalog) {
+  if (flag.empty() && batch_file_catalog) return *batch_file_catalog;
+  return catalog_path(flag);
+}
+
 }  // namespace districtcast

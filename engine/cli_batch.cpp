@@ -123,7 +123,7 @@ int batch_command(const Args& args) {
   RunLog log(!o.flags.quiet);
   std::unique_ptr<ProgressBar> bar;
   BatchSessionOptions session;
-  session.catalog_file = catalog_path(o.flags.catalog);
+  session.catalog_file = batch_catalog_path(o.flags.catalog, plan.catalog);
   if (!o.out.empty()) session.exact_out = std::filesystem::path(o.out);
   session.overwrite = o.overwrite;
   session.resume = o.resume;

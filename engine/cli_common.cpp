@@ -2,7 +2,12 @@
 
 #include "engine/cli.hpp"
 
+#include <boost/program_options.hpp>
 #include <fmt/format.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine/random_stream.hpp"
 
@@ -13,6 +18,8 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <iostream>
 #include <tuple>
 
 namespace districtcast::cli {
@@ -91,7 +98,9 @@ void add_run_flag_options(boost::program_options::options_description& options, 
       "no-report", po::bool_switch(&o.no_report), "do not write report.html")(
       "catalog", po::value(&o.catalog)->value_name("PATH"),
       "run catalog (SQLite) to record in (default $DISTRICTCAST_CATALOG, else outputs/catalog.sqlite)")(
-      "quiet,q", po::bool_switch(&o.quiet), "no progress bar and no summary lines on stderr");
+      "quiet,q", po::bool_switch(&o.quiet),
+      "no progress bar and no summary lines on stderr (a batch still prints warnings, errors, and its final\n"
+      "summary when a scenario failed or an alert fired)");
 }
 
 std::string parse_run_flags(const RunFlagText& o, RunFlags& flags) {
@@ -170,6 +179,79 @@ std::string parse_overrides(const std::vector<std::string>& texts, std::vector<O
     overrides.push_back(std::move(*parsed));
   }
   return "";
+}
+
+namespace {
+std::string errno_text(int error) { return std::strerror(error); }
+}  // namespace
+
+std::string write_file_atomically(const std::filesystem::path& file, const std::string& text, unsigned mode) {
+  namespace fs = std::filesystem;
+  const fs::path parent = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+  const fs::path temp = parent / fmt::format(".{}.{}.tmp", file.filename().string(), ::getpid());
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, static_cast<mode_t>(mode));
+  if (fd < 0) return fmt::format("cannot write {}: cannot create {}: {}", file.string(), temp.string(), errno_text(errno));
+  const auto fail = [&](const std::string& what) {
+    const int error = errno;
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return fmt::format("cannot write {}: cannot {} {}: {}", file.string(), what, temp.string(), errno_text(error));
+  };
+  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) return fail("set the mode of");
+  const char* data = text.data();
+  std::size_t left = text.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail("write");
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) return fail("sync");
+  if (::close(fd) != 0) {
+    const int error = errno;
+    ::unlink(temp.c_str());
+    return fmt::format("cannot write {}: {}", file.string(), errno_text(error));
+  }
+  if (::rename(temp.c_str(), file.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temp.c_str());
+    return fmt::format("cannot write {}: cannot rename {} into place: {}", file.string(), temp.string(), errno_text(error));
+  }
+  if (const int dir = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+    (void)::fsync(dir);
+    ::close(dir);
+  }
+  return "";
+}
+
+std::optional<int> parse_flag_options(const std::string& command, const std::vector<std::string>& args,
+                                      const boost::program_options::options_description& visible,
+                                      boost::program_options::variables_map& vm, const char* more_help) {
+  namespace po = boost::program_options;
+  std::vector<std::string> unexpected;
+  po::options_description accepted = visible;
+  accepted.add_options()("unexpected", po::value(&unexpected));
+  po::positional_options_description positional;
+  positional.add("unexpected", -1);
+  try {
+    po::store(po::command_line_parser(args).options(accepted).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error(command, e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << visible << more_help << "\n" << kExitCodesHelp;
+    std::cout.flush();
+    return kSuccess;
+  }
+  if (!unexpected.empty()) {
+    return usage_error(command,
+                       fmt::format("unexpected argument '{}' (every value follows its --option)", unexpected.front()));
+  }
+  return std::nullopt;
 }
 
 }  // namespace districtcast::cli

@@ -6,6 +6,9 @@
 #include "engine/scenario_compose.hpp"
 
 #include <boost/program_options/options_description.hpp>
+#include <boost/program_options/variables_map.hpp>
+
+#include <filesystem>
 
 #include <atomic>
 #include <optional>
@@ -68,5 +71,17 @@ struct RunFlags {
 
 /// Parses every `--set KEY=VALUE` text into overrides; returns a usage message or "".
 [[nodiscard]] std::string parse_overrides(const std::vector<std::string>& texts, std::vector<Override>& overrides);
+
+/// Writes `text` to `file` through a hidden temporary sibling that is fsynced and renamed over it (with
+/// `mode`), so a reader sees the old file or the whole new one; returns "" or one sentence naming the file.
+[[nodiscard]] std::string write_file_atomically(const std::filesystem::path& file, const std::string& text,
+                                                unsigned mode = 0644);
+
+/// Parses a subcommand that takes options only (`visible`, which must include "help"): a stray positional
+/// argument is a usage error. Returns the exit code to return at once (usage error, or kSuccess after
+/// printing --help with `more_help` and the exit codes), or nullopt to go on with `vm` filled.
+[[nodiscard]] std::optional<int> parse_flag_options(const std::string& command, const std::vector<std::string>& args,
+                                                    const boost::program_options::options_description& visible,
+                                                    boost::program_options::variables_map& vm, const char* more_help);
 
 }  // namespace districtcast::cli

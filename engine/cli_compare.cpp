@@ -159,29 +159,6 @@ std::string parse_options(const CompareArgs& o, CompareFormat& format, CompareOp
   return "";
 }
 
-/// Writes `text` to `file` through a temporary sibling renamed into place; returns a problem or "".
-std::string write_output_file(const fs::path& file, const std::string& text) {
-  const fs::path temporary = file.string() + fmt::format(".tmp-{}", ::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return fmt::format("cannot write {}: cannot create {}", file.string(), temporary.string());
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      return fmt::format("cannot write {} (disk full?)", file.string());
-    }
-  }
-  std::error_code ec;
-  fs::rename(temporary, file, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    return fmt::format("cannot write {}: {}", file.string(), ec.message());
-  }
-  return "";
-}
 
 /// Prints each rule that matches some row with up to kRowsShownPerRule rows; true when any matched.
 bool report_rules(const std::vector<AlertRule>& rules, const std::vector<CompareRow>& rows) {
@@ -260,7 +237,7 @@ int compare_command(const Args& args) {
         fmt::print(stderr, "districtcast compare: error writing to stdout\n");
         return kRuntimeFailure;
       }
-    } else if (auto p = write_output_file(o.out, text); !p.empty()) {
+    } else if (auto p = write_file_atomically(o.out, text); !p.empty()) {
       fmt::print(stderr, "districtcast compare: {}\n", p);
       return kRuntimeFailure;
     }

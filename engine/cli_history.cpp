@@ -54,7 +54,8 @@ constexpr const char* kMoreHelp =
     "  districtcast history --scenario trillion_club --district chaoyang --year 2030 --stat p_reached_by:1000\n"
     "  districtcast history --scenario tech_boom --district haidian --year 2035 --stat mean --limit 30 \\\n"
     "      --svg haidian.svg\n"
-    "  districtcast history --scenario trillion_club --district nanshan --year 2030 --format csv > nanshan.csv\n\n"
+    "  districtcast history --scenario trillion_club --district nanshan --year 2030 --format csv > nanshan.csv\n"
+    "  districtcast history --scenario trillion_club --district nanshan --year 2030 --batch nightly\n\n"
     "stat is mean, sd, mc_se, a quantile column (p5, p50, ...), p_above:<threshold> or\n"
     "p_reached_by:<threshold> (the names of 'districtcast compare').\n"
     "history exits with 2 on a usage error, when the catalog does not exist or when nothing matches (the\n"
@@ -62,7 +63,7 @@ constexpr const char* kMoreHelp =
     "cannot be written.\n";
 
 struct HistoryArgs {
-  std::string catalog, scenario, district, sector, metric = "gdp", year, stat = "p50", limit, svg;
+  std::string catalog, scenario, district, sector, metric = "gdp", year, stat = "p50", limit, svg, batch;
   std::string format = "table";
   bool all = false;
 };
@@ -80,6 +81,8 @@ po::options_description visible_options(HistoryArgs& o) {
       "sector", po::value(&o.sector)->value_name("ID"), "a sector of the district (default: the district total)")(
       "limit", po::value(&o.limit)->value_name("N"), "only the newest N runs (default 0 = all); still oldest first")(
       "all", po::bool_switch(&o.all), "include failed (and interrupted) runs that stored the figure")(
+      "batch", po::value(&o.batch)->value_name("NAME"),
+      "only runs of batches with this name, e.g. nightly (default: every run of the scenario, ad-hoc runs too)")(
       "format,f", po::value(&o.format)->value_name("FMT"),
       "table (default; aligned, with a summary line), csv (one row per run, with a header) or json")(
       "svg", po::value(&o.svg)->value_name("FILE"), "also write the line chart to FILE (an SVG image)")(
@@ -257,30 +260,6 @@ std::string axis_label(const Catalog& catalog, const HistoryQuery& q, const std:
   return "GDP";
 }
 
-/// Writes `text` to `file` through a temporary sibling renamed into place; returns a problem or "".
-std::string write_file_atomically(const fs::path& file, const std::string& text) {
-  const fs::path parent = file.parent_path().empty() ? fs::path(".") : file.parent_path();
-  const fs::path temporary = parent / fmt::format(".{}.tmp-{}", file.filename().string(), ::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return fmt::format("cannot write {}: cannot create {}", file.string(), temporary.string());
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      return fmt::format("cannot write {} (disk full?)", file.string());
-    }
-  }
-  std::error_code ec;
-  fs::rename(temporary, file, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    return fmt::format("cannot write {}: {}", file.string(), ec.message());
-  }
-  return "";
-}
 
 void print_csv(const std::vector<HistoryPoint>& points) {
   fmt::print("run_id,batch_id,started_at,value,change,mc_se,paths,seed,engine_version,scenario_sha256,inputs_changed\n");
@@ -362,27 +341,8 @@ void print_table_with_summary(const HistoryQuery& q, const std::vector<HistoryPo
 int history_command(const Args& args) {
   HistoryArgs o;
   po::options_description visible = visible_options(o);
-  std::vector<std::string> unexpected;
-  po::options_description accepted = visible;
-  accepted.add_options()("unexpected", po::value(&unexpected));
-  po::positional_options_description positional;
-  positional.add("unexpected", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(accepted).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(kCommand, e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << visible << kMoreHelp << "\n" << kExitCodesHelp;
-    std::cout.flush();
-    return kSuccess;
-  }
-  if (!unexpected.empty()) {
-    return usage_error(kCommand,
-                       fmt::format("unexpected argument '{}' (every value follows its --option)", unexpected.front()));
-  }
+  if (auto exit_code = parse_flag_options(kCommand, args, visible, vm, kMoreHelp)) return *exit_code;
   if (o.scenario.empty()) return usage_error(kCommand, "missing --scenario NAME (the scenario whose runs to follow)");
   if (o.district.empty()) return usage_error(kCommand, "missing --district ID (e.g. --district nanshan)");
   if (o.year.empty()) return usage_error(kCommand, "missing --year YEAR (e.g. --year 2030)");
@@ -395,6 +355,7 @@ int history_command(const Args& args) {
   query.sector = o.sector;
   query.stat = o.stat;
   query.include_failed = o.all;
+  query.batch_name = o.batch;
   {
     const char* end = o.year.data() + o.year.size();
     const auto [ptr, ec] = std::from_chars(o.year.data(), end, query.year);
@@ -428,7 +389,7 @@ int history_command(const Args& args) {
     return kUsageOrInvalidInput;
   }
   try {
-    const Catalog catalog = Catalog::open(file);
+    const Catalog catalog = Catalog::open_read_only(file);
     const std::vector<HistoryPoint> points = catalog.history(query);
     if (points.empty()) {
       fmt::print(stderr, "districtcast {}: nothing to show for {} {}: {}\n", kCommand, query.scenario, cell_text(query),

@@ -5,6 +5,7 @@
 #include "engine/catalog.hpp"
 #include "engine/manifest.hpp"
 #include "engine/progress.hpp"
+#include "engine/run_recovery.hpp"
 #include "engine/scenario_json.hpp"
 #include "engine/version.hpp"
 #include "engine/run_directory.hpp"
@@ -51,15 +52,14 @@ po::options_description run_options_description(RunOptions& o) {
 /// Marks catalog rows of dead processes interrupted (removing a dead run's hidden staging directory) and
 /// records this run as running.
 RunRecord begin_catalog_run(Catalog& catalog, const Scenario& scenario, unsigned threads, const RunDirectory& directory) {
-  const Catalog::Recovered recovered = catalog.recover_interrupted();
+  const Catalog::Recovered recovered = recover_dead_runs(catalog);
   for (const RunRecord& r : recovered.runs) {
     fmt::print(stderr, "districtcast run: note: run #{} ({}, started {}) was killed; marked interrupted in the catalog\n",
                r.id, r.scenario, r.started_at);
-    const std::string name = std::filesystem::path(r.staging_directory).filename().string();
-    if (!r.batch_id && !name.empty() && name.front() == '.' && name.find(".partial-") != std::string::npos) {
-      std::error_code ignored;
-      std::filesystem::remove_all(r.staging_directory, ignored);
-    }
+  }
+  for (const BatchRecord& b : recovered.batches) {
+    fmt::print(stderr, "districtcast run: note: batch #{} ({}, started {}) was killed; marked interrupted in the catalog\n",
+               b.id, b.name, b.started_at);
   }
   RunRecord r;
   r.scenario = scenario.name;

@@ -28,6 +28,12 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 constexpr const char* kCommand = "runs";
+
+/// The status to show: a row still `running` whose process is gone (SIGKILL, power cut) is shown as
+/// `interrupted`, which the next `run` or `batch` records (this command only reads the catalog).
+std::string_view shown_status(RunStatus status, const ProcessIdentity& process) {
+  return status == RunStatus::running && !process.alive() ? to_string(RunStatus::interrupted) : to_string(status);
+}
 constexpr std::size_t kScenarioWidth = 36;
 constexpr std::size_t kDirectoryWidth = 64;
 
@@ -152,7 +158,7 @@ void print_runs(const std::vector<RunRecord>& runs, const std::string& format) {
                "scenario_sha256,directory,error\n");
     for (const auto& r : runs) {
       fmt::print("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.id, csv_field(r.started_at), csv_field(r.finished_at),
-                 csv_field(r.scenario), to_string(r.status), r.paths, r.seed, r.threads, r.wall_seconds,
+                 csv_field(r.scenario), shown_status(r.status, r.process), r.paths, r.seed, r.threads, r.wall_seconds,
                  r.batch_id ? std::to_string(*r.batch_id) : "", csv_field(r.engine_version),
                  csv_field(r.scenario_sha256), csv_field(r.directory), csv_field(r.error));
     }
@@ -166,7 +172,7 @@ void print_runs(const std::vector<RunRecord>& runs, const std::string& format) {
       j["started_at"] = r.started_at;
       j["finished_at"] = r.finished_at.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.finished_at);
       j["scenario"] = r.scenario;
-      j["status"] = std::string(to_string(r.status));
+      j["status"] = std::string(shown_status(r.status, r.process));
       j["paths"] = r.paths;
       j["seed"] = r.seed;
       j["threads"] = r.threads;
@@ -184,7 +190,7 @@ void print_runs(const std::vector<RunRecord>& runs, const std::string& format) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : runs) {
     rows.push_back({std::to_string(r.id), r.started_at, shorten_tail(r.scenario, kScenarioWidth),
-                    std::string(to_string(r.status)), grouped(r.paths), std::to_string(r.seed), wall_text(r.wall_seconds),
+                    std::string(shown_status(r.status, r.process)), grouped(r.paths), std::to_string(r.seed), wall_text(r.wall_seconds),
                     r.batch_id ? std::to_string(*r.batch_id) : "-", shorten_head(r.directory, kDirectoryWidth)});
   }
   print_table({"id", "started_at", "scenario", "status", "paths", "seed", "wall_s", "batch", "directory"}, rows,
@@ -197,7 +203,7 @@ void print_batches(const std::vector<BatchRecord>& batches, const std::string& f
                "engine_version,directory,batch_file\n");
     for (const auto& b : batches) {
       fmt::print("{},{},{},{},{},{},{},{},{},{},{},{}\n", b.id, csv_field(b.started_at), csv_field(b.finished_at),
-                 csv_field(b.name), to_string(b.status), b.scenarios_succeeded, b.scenarios_total, b.alerts,
+                 csv_field(b.name), shown_status(b.status, b.process), b.scenarios_succeeded, b.scenarios_total, b.alerts,
                  b.wall_seconds, csv_field(b.engine_version), csv_field(b.directory), csv_field(b.batch_file));
     }
     return;
@@ -210,7 +216,7 @@ void print_batches(const std::vector<BatchRecord>& batches, const std::string& f
       j["started_at"] = b.started_at;
       j["finished_at"] = b.finished_at.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(b.finished_at);
       j["name"] = b.name;
-      j["status"] = std::string(to_string(b.status));
+      j["status"] = std::string(shown_status(b.status, b.process));
       j["scenarios_succeeded"] = b.scenarios_succeeded;
       j["scenarios_total"] = b.scenarios_total;
       j["alerts"] = b.alerts;
@@ -226,7 +232,7 @@ void print_batches(const std::vector<BatchRecord>& batches, const std::string& f
   std::vector<std::vector<std::string>> rows;
   for (const auto& b : batches) {
     rows.push_back({std::to_string(b.id), b.started_at, shorten_tail(b.name, kScenarioWidth),
-                    std::string(to_string(b.status)), fmt::format("{}/{}", b.scenarios_succeeded, b.scenarios_total),
+                    std::string(shown_status(b.status, b.process)), fmt::format("{}/{}", b.scenarios_succeeded, b.scenarios_total),
                     std::to_string(b.alerts), wall_text(b.wall_seconds), shorten_head(b.directory, kDirectoryWidth)});
   }
   print_table({"id", "started_at", "name", "status", "scenarios", "alerts", "wall_s", "directory"}, rows,
@@ -256,27 +262,8 @@ std::string filter_text(const RunsArgs& o) {
 int runs_command(const Args& args) {
   RunsArgs o;
   po::options_description visible = visible_options(o);
-  std::vector<std::string> unexpected;
-  po::options_description accepted = visible;
-  accepted.add_options()("unexpected", po::value(&unexpected));
-  po::positional_options_description positional;
-  positional.add("unexpected", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(accepted).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(kCommand, e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << visible << kMoreHelp << "\n" << kExitCodesHelp;
-    std::cout.flush();
-    return kSuccess;
-  }
-  if (!unexpected.empty()) {
-    return usage_error(kCommand,
-                       fmt::format("unexpected argument '{}' (every value follows its --option)", unexpected.front()));
-  }
+  if (auto exit_code = parse_flag_options(kCommand, args, visible, vm, kMoreHelp)) return *exit_code;
   if (o.format != "table" && o.format != "csv" && o.format != "json") {
     return usage_error(kCommand, fmt::format("--format must be table, csv or json (got '{}')", o.format));
   }
@@ -308,9 +295,7 @@ int runs_command(const Args& args) {
     return kUsageOrInvalidInput;
   }
   try {
-    Catalog catalog = Catalog::open(file);
-    // A run or batch whose process died (SIGKILL, power cut) is shown as what it is: interrupted.
-    (void)catalog.recover_interrupted();
+    Catalog catalog = Catalog::open_read_only(file);
     if (o.batches) {
       BatchQuery query;
       query.name = o.batch;

@@ -129,53 +129,11 @@ std::optional<std::string> read_existing(const fs::path& file) {
   return text.str();
 }
 
-std::string errno_text(int error) { return std::strerror(error); }
-
-/// Writes `text` to `file` through a temporary file in the same directory renamed over it (mode 0644).
-void write_atomically(const fs::path& file, const std::string& text) {
-  const fs::path temp = file.parent_path() / fmt::format(".{}.{}.tmp", file.filename().string(), ::getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) throw std::runtime_error(fmt::format("cannot create {}: {}", temp.string(), errno_text(errno)));
-  auto fail = [&](const std::string& what) {
-    const int error = errno;
-    ::close(fd);
-    ::unlink(temp.c_str());
-    throw std::runtime_error(fmt::format("cannot {} {}: {}", what, temp.string(), errno_text(error)));
-  };
-  if (::fchmod(fd, 0644) != 0) fail("set the mode of");
-  const char* data = text.data();
-  std::size_t left = text.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("write");
-    }
-    data += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) fail("sync");
-  if (::close(fd) != 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    throw std::runtime_error(fmt::format("cannot write {}: {}", temp.string(), errno_text(error)));
-  }
-  if (::rename(temp.c_str(), file.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    throw std::runtime_error(fmt::format("cannot rename {} to {}: {}", temp.string(), file.string(), errno_text(error)));
-  }
-  if (const int dir = ::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
-    (void)::fsync(dir);
-    ::close(dir);
-  }
-}
-
 /// Installs one unit file; returns "created", "unchanged" or "replaced".
 std::string install_file(const fs::path& file, const std::string& text) {
   const auto existing = read_existing(file);
   if (existing && *existing == text) return "unchanged";
-  write_atomically(file, text);
+  if (auto problem = write_file_atomically(file, text, 0644); !problem.empty()) throw std::runtime_error(problem);
   return existing ? "replaced (its previous content differed)" : "created";
 }
 
@@ -281,7 +239,7 @@ int schedule_command(const Args& args) {
     target.batch_file = fs::absolute(file).lexically_normal();
     target.executable = fs::read_symlink("/proc/self/exe");
     target.working_directory = fs::current_path();
-    target.catalog = fs::absolute(catalog_path(o.catalog)).lexically_normal();
+    target.catalog = fs::absolute(batch_catalog_path(o.catalog, plan.catalog)).lexically_normal();
     target.hour = hour;
     target.minute = minute;
     target.extra_args = extra;
@@ -289,6 +247,16 @@ int schedule_command(const Args& args) {
   } catch (const std::exception& e) {
     fmt::print(stderr, "districtcast schedule: {}\n", e.what());
     return kRuntimeFailure;
+  }
+  // A catalog that exists must be one this engine can record into, or every night would fail.
+  if (std::error_code exists_error; fs::exists(target.catalog, exists_error)) {
+    try {
+      (void)Catalog::open_read_only(target.catalog);
+    } catch (const CatalogError& e) {
+      fmt::print(stderr, "districtcast schedule: {}; the scheduled batch could not record its runs there (choose "
+                         "another --catalog)\n", e.what());
+      return kUsageOrInvalidInput;
+    }
   }
   const std::string unit = unit_name(target);
   const std::string at = fmt::format("{:02}:{:02}", hour, minute);

@@ -261,7 +261,7 @@ std::string history_chart_svg(const HistorySeries& series, int width, int height
 }
 
 std::vector<HistorySeries> report_history_series(const Catalog& catalog, const std::vector<RunData>& runs,
-                                                 std::size_t limit) {
+                                                 const std::string& batch_name, std::size_t limit) {
   std::vector<HistorySeries> out;
   for (const auto& run : runs) {
     const auto& names = run.tables.quantile_names;
@@ -276,6 +276,7 @@ std::vector<HistorySeries> report_history_series(const Catalog& catalog, const s
       query.stat = has_median ? "p50" : "mean";
       query.limit = limit;
       query.include_failed = false;
+      query.batch_name = batch_name;
       HistorySeries series;
       series.title = fmt::format("{} \u00b7 {} \u00b7 gdp {} \u00b7 {}", run.scenario, district.id, year, query.stat);
       series.units = run.units;

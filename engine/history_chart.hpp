@@ -40,10 +40,11 @@ struct HistorySeries {
 
 /// The series a nightly batch report shows: for each run of `runs` (a batch's succeeded scenarios) and each
 /// of its districts, the median (p50, else the mean) GDP in the final year across that scenario's last
-/// `limit` succeeded runs in `catalog` (this batch's included once it is recorded), titled as above.
+/// `limit` succeeded runs in `catalog` (with `batch_name`, only runs of batches of that name: the nightly series) (this batch's included once it is recorded), titled as above.
 /// A district with no point in the catalog still gets its (empty) series. Throws CatalogError when the
 /// catalog cannot be read.
 [[nodiscard]] std::vector<HistorySeries> report_history_series(const Catalog& catalog, const std::vector<RunData>& runs,
+                                                               const std::string& batch_name = "",
                                                                std::size_t limit = 30);
 
 }  // namespace districtcast

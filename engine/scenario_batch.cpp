@@ -10,6 +10,7 @@
 #include <glob.h>
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 #include <set>
 #include <system_error>
@@ -168,7 +169,7 @@ std::optional<BatchSchedule> parse_schedule_time(const std::string& text) {
 }
 
 /// `schedule`, `retention`, `compare_with` and `alerts` (docs/operations.md).
-void read_nightly_keys(Validator& v, const YAML::Node& root, BatchPlan& plan) {
+void read_nightly_keys(Validator& v, const YAML::Node& root, BatchPlan& plan, std::vector<YAML::Node>& alert_nodes) {
   if (auto n = Validator::optional(root, "schedule")) {
     if (v.check_map(*n, "schedule", to_strings({"at"}))) {
       if (auto at = v.required(*n, "schedule", "at")) {
@@ -209,6 +210,7 @@ void read_nightly_keys(Validator& v, const YAML::Node& root, BatchPlan& plan) {
           continue;
         }
         plan.alerts.push_back(*text);
+        alert_nodes.push_back((*n)[i]);
       }
       if (!plan.alerts.empty() && !plan.compare_with_previous && !Validator::optional(root, "compare_with")) {
         plan.compare_with_previous = true;  // alerts compare with the previous run; saying so is optional
@@ -217,6 +219,79 @@ void read_nightly_keys(Validator& v, const YAML::Node& root, BatchPlan& plan) {
       }
     }
   }
+}
+
+/// A misspelt district or a year outside every horizon would make an alert rule silently match nothing every
+/// night: each filter of each rule must name something the batch's scenarios produce. Errors are batch
+/// errors (nothing runs).
+void check_alerts_select_something(const std::string& file, BatchPlan& plan, const std::vector<YAML::Node>& nodes) {
+  std::vector<std::string> scenarios, districts, sectors;
+  std::set<double> thresholds;
+  std::set<int> years;
+  for (const BatchJob& job : plan.jobs) {
+    if (!job.scenario) continue;
+    scenarios.push_back(job.name);
+    const Scenario& s = *job.scenario;
+    for (const auto& d : s.districts) {
+      districts.push_back(d.id);
+      for (const auto& sector : d.sectors) sectors.push_back(sector.id);
+    }
+    for (const auto& t : s.thresholds) thresholds.insert(t.value);
+    for (int t = 1; t <= s.horizon; ++t) years.insert(s.base_year + t);
+  }
+  if (scenarios.empty()) return;  // every job is invalid: those errors say enough
+  const auto known = [](const std::vector<std::string>& names, const std::string& value, const char* what) {
+    if (std::find(names.begin(), names.end(), value) != names.end()) return std::string();
+    const std::string suggestion = closest_match(value, names);
+    return fmt::format("no scenario of this batch has {} '{}'{}", what, value,
+                       suggestion.empty() ? std::string() : fmt::format("; did you mean '{}'?", suggestion));
+  };
+  Validator v(file);
+  for (std::size_t i = 0; i < plan.alerts.size() && i < nodes.size(); ++i) {
+    std::string ignored;
+    const auto rule = parse_alert_rule(plan.alerts[i], ignored);
+    if (!rule) continue;
+    for (const RuleFilter& f : rule->filters) {
+      std::string problem;
+      switch (f.key) {
+        case RuleFilter::Key::scenario: problem = known(scenarios, f.value, "the name"); break;
+        case RuleFilter::Key::district: problem = known(districts, f.value, "a district"); break;
+        case RuleFilter::Key::sector:
+          if (!f.value.empty()) problem = known(sectors, f.value, "a sector");
+          break;
+        case RuleFilter::Key::year: {
+          int year = 0;
+          const auto [end, ec] = std::from_chars(f.value.data(), f.value.data() + f.value.size(), year);
+          if (ec == std::errc() && end == f.value.data() + f.value.size() && years.count(year) == 0) {
+            problem = fmt::format("year {} is outside every scenario's years ({}..{})", year, *years.begin(), *years.rbegin());
+          }
+          break;
+        }
+        case RuleFilter::Key::stat: {
+          const auto colon = f.value.find(':');
+          if (colon == std::string::npos) break;
+          double threshold = 0.0;
+          const char* first = f.value.data() + colon + 1;
+          const char* last = f.value.data() + f.value.size();
+          const auto [end, ec] = std::from_chars(first, last, threshold);
+          if (ec != std::errc() || end != last) break;
+          if (thresholds.count(threshold) == 0) {
+            std::vector<std::string> listed;
+            for (double t : thresholds) listed.push_back(fmt::format("{}", t));
+            problem = fmt::format("no scenario of this batch has the threshold {} (thresholds: {})", f.value.substr(colon + 1),
+                                  listed.empty() ? std::string("none") : fmt::format("{}", fmt::join(listed, ", ")));
+          }
+          break;
+        }
+        case RuleFilter::Key::metric: break;
+      }
+      if (!problem.empty()) v.error(nodes[i], Validator::index("alerts", i), fmt::format("'{}': {}", plan.alerts[i], problem));
+    }
+  }
+  auto errors = v.take_errors();
+  if (errors.empty()) return;
+  plan.errors.insert(plan.errors.end(), errors.begin(), errors.end());
+  plan.jobs.clear();
 }
 
 /// One entry of a batch file's `scenarios`.
@@ -244,7 +319,7 @@ BatchPlan plan_batch_file(const std::string& item, const std::vector<OverrideSpe
   const YAML::Node root = *parsed;
   Validator v(item);
   if (!v.check_map(root, "", to_strings({"kind", "name", "out", "paths", "seed", "set", "scenarios", "schedule",
-                                          "retention", "compare_with", "alerts"}))) {
+                                          "retention", "compare_with", "alerts", "catalog"}))) {
     plan.errors = v.take_errors();
     return plan;
   }
@@ -277,6 +352,15 @@ BatchPlan plan_batch_file(const std::string& item, const std::vector<OverrideSpe
       }
     }
   }
+  if (auto n = Validator::optional(root, "catalog")) {
+    if (auto file = v.string(*n, "catalog")) {
+      if (file->empty()) {
+        v.error(*n, "catalog", "expected a file name, got an empty text");
+      } else {
+        plan.catalog = relative(*file);
+      }
+    }
+  }
   for (const char* key : {"paths", "seed"}) {
     const auto n = Validator::optional(root, key);
     if (!n) continue;
@@ -290,7 +374,8 @@ BatchPlan plan_batch_file(const std::string& item, const std::vector<OverrideSpe
     }
   }
   if (auto n = Validator::optional(root, "set")) read_set(v, *n, "set", origin, shared);
-  read_nightly_keys(v, root, plan);
+  std::vector<YAML::Node> alert_nodes;
+  read_nightly_keys(v, root, plan, alert_nodes);
 
   std::vector<BatchItem> items;
   if (auto list = v.required(root, "", "scenarios")) {
@@ -368,6 +453,7 @@ BatchPlan plan_batch_file(const std::string& item, const std::vector<OverrideSpe
     for (const std::string& file : batch_item.files) add_jobs(plan, file, options);
   }
   assign_directory_names(plan);
+  check_alerts_select_something(item, plan, alert_nodes);
   return plan;
 }
 

@@ -42,6 +42,7 @@ struct RetentionPolicy {
 struct BatchPlan {
   std::string name;  ///< the batch file's name; for command-line items "batch", or the scenario's name when the only item is one scenario file
   std::optional<std::filesystem::path> out_root;     ///< the batch file's `out`, resolved
+  std::optional<std::filesystem::path> catalog;      ///< the batch file's `catalog`, resolved (the run catalog to record in)
   std::string batch_file;                            ///< empty for command-line items
   std::vector<BatchJob> jobs;                        ///< in order; a failing job does not stop the others
   std::vector<Diagnostic> errors;                    ///< problems with the batch itself: nothing may run (jobs then empty)

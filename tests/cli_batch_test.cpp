@@ -13,20 +13,13 @@
 namespace districtcast {
 namespace {
 namespace fs = std::filesystem;
+using testing::last_line;
+using testing::read_json;
 using testing::read_csv;
 using testing::read_file;
 using testing::run_cli;
 using testing::TempDir;
 using testing::tiny_scenario;
-
-nlohmann::json read_json(const fs::path& file) { return nlohmann::json::parse(read_file(file)); }
-
-std::string last_line(const std::string& text) {
-  std::string trimmed = text;
-  while (!trimmed.empty() && trimmed.back() == '\n') trimmed.pop_back();
-  const auto pos = trimmed.rfind('\n');
-  return pos == std::string::npos ? trimmed : trimmed.substr(pos + 1);
-}
 
 /// Lines of a file without its first (header) line.
 std::vector<std::string> body_lines(const fs::path& file) {

@@ -334,7 +334,7 @@ TEST_F(CliHistory, ReportHistorySeriesFromTheCatalog) {
   no_median.tables.quantile_names = {"p5", "p95"};
   no_median.districts.resize(1);
 
-  const auto series = report_history_series(cat, {run, no_median}, 2);
+  const auto series = report_history_series(cat, {run, no_median}, "", 2);
   ASSERT_EQ(series.size(), 4U);
   EXPECT_EQ(series[0].title, "trillion_club \u00b7 nanshan \u00b7 gdp 2030 \u00b7 p50");
   EXPECT_EQ(series[0].units, "billion CNY");

@@ -21,19 +21,12 @@
 namespace districtcast {
 namespace {
 namespace fs = std::filesystem;
+using testing::last_line;
+using testing::read_json;
 using testing::read_file;
 using testing::run_cli;
 using testing::TempDir;
 using testing::tiny_scenario;
-
-nlohmann::json read_json(const fs::path& file) { return nlohmann::json::parse(read_file(file)); }
-
-std::string last_line(const std::string& text) {
-  std::string trimmed = text;
-  while (!trimmed.empty() && trimmed.back() == '\n') trimmed.pop_back();
-  const auto pos = trimmed.rfind('\n');
-  return pos == std::string::npos ? trimmed : trimmed.substr(pos + 1);
-}
 
 /// Polls `condition` every 10 ms for up to 60 s.
 bool wait_for(const std::function<bool()>& condition) {
@@ -133,6 +126,7 @@ TEST(CliNightly, AKilledRunLeavesNoResultDirectoryAndIsMarkedInterruptedOnTheNex
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[1].status, RunStatus::interrupted);
   EXPECT_FALSE(runs[1].finished_at.empty());
+  EXPECT_EQ(runs[1].directory, "") << "the result directory it was going to write never appeared";
   EXPECT_EQ(runs[0].status, RunStatus::succeeded);
   EXPECT_FALSE(c.stats(runs[0].id).empty());
   EXPECT_TRUE(staging_directory(tmp.path() / "runs").empty()) << "the dead run's staging directory is removed";
@@ -188,6 +182,8 @@ TEST(CliNightly, AKilledBatchIsMarkedInterruptedAndResumeSkipsExactlyTheComplete
   ASSERT_EQ(batches.size(), 2u);
   EXPECT_EQ(batches[0].status, RunStatus::succeeded);
   EXPECT_EQ(batches[1].status, RunStatus::interrupted);
+  EXPECT_EQ(batches[1].scenarios_succeeded, 2) << "a and b finished before the kill";
+  EXPECT_GT(batches[1].wall_seconds, 0.0);
   RunQuery of_first;
   of_first.batch_id = batches[1].id;
   of_first.limit = 0;
@@ -195,6 +191,22 @@ TEST(CliNightly, AKilledBatchIsMarkedInterruptedAndResumeSkipsExactlyTheComplete
   for (const auto& r : c.runs(of_first)) left.insert(r.scenario + ":" + std::string(to_string(r.status)));
   // a's row moved to the new batch; b's finished result was superseded by a re-run but its old row stays; c was killed.
   EXPECT_EQ(left, (std::set<std::string>{"b:succeeded", "c:interrupted"}));
+}
+
+TEST(CliNightly, TheBatchFilesCatalogIsUsedFromAnyWorkingDirectory) {
+  TempDir tmp;
+  const fs::path batch = write_batch(tmp, "1000", "catalog: history.sqlite\ncompare_with: previous\n");
+  fs::create_directory(tmp.path() / "elsewhere");
+  const auto night1 = run_cli({"batch", batch.string(), "-q"}, tmp.path());
+  ASSERT_EQ(night1.exit_code, 0) << night1.err;
+  const auto night2 = run_cli({"batch", batch.string()}, tmp.path() / "elsewhere");
+  ASSERT_EQ(night2.exit_code, 0) << night2.err;
+  EXPECT_NE(night2.err.find("compare_previous compared=3"), std::string::npos) << night2.err;
+  EXPECT_NE(night2.err.find("catalog=" + (tmp.path() / "history.sqlite").string()), std::string::npos) << night2.err;
+  EXPECT_FALSE(fs::exists(tmp.path() / "elsewhere" / "outputs")) << "no second catalog";
+  BatchQuery all;
+  all.limit = 0;
+  EXPECT_EQ(Catalog::open(tmp.path() / "history.sqlite").batches(all).size(), 2u);
 }
 
 TEST(CliNightly, ResumeWithNothingInterruptedRunsEverything) {

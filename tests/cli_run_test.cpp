@@ -24,17 +24,11 @@
 namespace districtcast {
 namespace {
 namespace fs = std::filesystem;
+using testing::last_line;
 using testing::Csv;
 using testing::read_csv;
 using testing::run_cli;
 using testing::source_path;
-
-std::string last_line(const std::string& text) {
-  std::string trimmed = text;
-  while (!trimmed.empty() && trimmed.back() == '\n') trimmed.pop_back();
-  const auto pos = trimmed.rfind('\n');
-  return pos == std::string::npos ? trimmed : trimmed.substr(pos + 1);
-}
 
 double number(const std::string& field) {
   std::size_t used = 0;

@@ -17,13 +17,7 @@ namespace fs = std::filesystem;
 using testing::read_file;
 using testing::run_cli;
 using testing::TempDir;
-
-/// A small valid scenario named `name`.
-std::string tiny_scenario(const std::string& name) {
-  return "name: " + name +
-         "\nbase_year: 2024\nhorizon: 3\npaths: 1000\nseed: 11\n"
-         "districts:\n  - id: a\n    gdp: 100\n    growth: {mean: 0.05, volatility: 0.02}\n";
-}
+using testing::tiny_scenario;
 
 /// Writes alpha.yaml and a batch file `nightly.yaml` (name: nightly) with `extra` top-level keys into `tmp`.
 fs::path write_batch(const TempDir& tmp, const std::string& extra = "") {
@@ -254,6 +248,34 @@ TEST(CliSchedule, HelpShowsUsageExampleAndExitCodes) {
                            "--user", "--catalog", "Examples:", "Exit codes"}) {
     EXPECT_NE(r.out.find(word), std::string::npos) << word;
   }
+}
+
+}  // namespace
+}  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+TEST(CliScheduleCatalog, AFileThatIsNotACatalogIsRefused) {
+  testing::TempDir tmp;
+  tmp.write("alpha.yaml", testing::tiny_scenario("alpha"));
+  const auto batch = tmp.write("nightly.yaml", "kind: batch\nname: nightly\nschedule: {at: \"02:00\"}\nscenarios: [alpha.yaml]\n");
+  const auto notes = tmp.write("notes.txt", "not a database, just notes\n");
+  const auto r = testing::run_cli({"schedule", batch.string(), "--cron", "--catalog", notes.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("not a districtcast catalog"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(testing::read_file(notes), "not a database, just notes\n");
+}
+
+TEST(CliScheduleCatalog, ABatchFileCatalogIsUsedFromAnyWorkingDirectory) {
+  testing::TempDir tmp;
+  tmp.write("alpha.yaml", testing::tiny_scenario("alpha"));
+  const auto batch = tmp.write("nightly.yaml", "kind: batch\nname: nightly\ncatalog: runs.sqlite\nschedule: {at: \"02:00\"}\n"
+                                               "scenarios: [alpha.yaml]\n");
+  const auto r = testing::run_cli({"schedule", batch.string(), "--cron"}, std::filesystem::temp_directory_path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("'--catalog' '" + (tmp.path() / "runs.sqlite").string() + "'"), std::string::npos) << r.out;
 }
 
 }  // namespace

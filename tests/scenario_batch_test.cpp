@@ -266,3 +266,111 @@ TEST(ScenarioBatch, ForbiddenCommandLineOverrideIsABatchError) {
 
 }  // namespace
 }  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+/// Plans a batch file with one tiny scenario and the nightly keys `keys`.
+BatchPlan plan_with_nightly_keys(const testing::TempDir& tmp, const std::string& keys) {
+  tmp.write("a.yaml", testing::tiny_scenario("a"));
+  const auto file = tmp.write("nightly.yaml", "kind: batch\nname: nightly\n" + keys + "scenarios: [a.yaml]\n");
+  return plan_batch({file.string()}, {});
+}
+
+TEST(ScenarioBatchNightly, ScheduleRetentionCompareAndAlertsAreRead) {
+  const testing::TempDir tmp;
+  const BatchPlan plan = plan_with_nightly_keys(
+      tmp, "schedule: {at: \"03:07\"}\nretention: {keep_days: 30, keep_last: 10}\ncompare_with: previous\n"
+           "alerts:\n  - \"metric=gdp,stat=p50,abs_rel_change>0.02\"\n  - \"stat=p_above,beyond_noise=true,abs_change>0.1\"\n");
+  ASSERT_TRUE(plan.errors.empty()) << all_errors(plan.errors);
+  ASSERT_TRUE(plan.schedule);
+  EXPECT_EQ(plan.schedule->hour, 3);
+  EXPECT_EQ(plan.schedule->minute, 7);
+  EXPECT_EQ(plan.schedule->at, "03:07");
+  ASSERT_TRUE(plan.retention);
+  EXPECT_EQ(plan.retention->keep_days, 30);
+  EXPECT_EQ(plan.retention->keep_last, 10);
+  EXPECT_TRUE(plan.compare_with_previous);
+  EXPECT_EQ(plan.alerts, (std::vector<std::string>{"metric=gdp,stat=p50,abs_rel_change>0.02",
+                                                   "stat=p_above,beyond_noise=true,abs_change>0.1"}));
+}
+
+TEST(ScenarioBatchNightly, AbsentKeysMeanNothingNightly) {
+  const testing::TempDir tmp;
+  const BatchPlan plan = plan_with_nightly_keys(tmp, "");
+  ASSERT_TRUE(plan.errors.empty()) << all_errors(plan.errors);
+  EXPECT_FALSE(plan.schedule);
+  EXPECT_FALSE(plan.retention);
+  EXPECT_FALSE(plan.compare_with_previous);
+  EXPECT_TRUE(plan.alerts.empty());
+}
+
+TEST(ScenarioBatchNightly, AlertsAloneImplyTheComparisonButNotWithCompareWithNone) {
+  const testing::TempDir tmp;
+  EXPECT_TRUE(plan_with_nightly_keys(tmp, "alerts: [\"stat=p50,diff>1\"]\n").compare_with_previous);
+  const BatchPlan none = plan_with_nightly_keys(tmp, "compare_with: none\nalerts: [\"stat=p50,diff>1\"]\n");
+  ASSERT_EQ(none.errors.size(), 1u) << all_errors(none.errors);
+  EXPECT_EQ(none.errors[0].path, "alerts");
+  EXPECT_NE(none.errors[0].message.find("need compare_with: previous"), std::string::npos);
+}
+
+TEST(ScenarioBatchNightly, BadValuesAreLocatedWithTheReason) {
+  const testing::TempDir tmp;
+  const struct {
+    std::string keys, path, message;
+  } cases[] = {
+      {"schedule: {at: \"25:00\"}\n", "schedule.at", "expected a time of day as HH:MM"},
+      {"schedule: {at: \"2:00\"}\n", "schedule.at", "expected a time of day as HH:MM"},
+      {"schedule: {time: \"02:00\"}\n", "schedule.time", "unknown key"},
+      {"retention: {keep_last: 0}\n", "retention.keep_last", ""},
+      {"retention: {keep_days: -1}\n", "retention.keep_days", ""},
+      {"retention: {}\n", "retention", "give keep_days, keep_last or both"},
+      {"compare_with: yesterday\n", "compare_with", "unknown value 'yesterday'"},
+      {"alerts: [\"metric=gpd,stat=p50,diff>1\"]\n", "alerts[0]", "'metric=gpd,stat=p50,diff>1'"},
+      {"alerts: [\"stat=p50\"]\n", "alerts[0]", "'stat=p50'"},
+  };
+  for (const auto& c : cases) {
+    const BatchPlan plan = plan_with_nightly_keys(tmp, c.keys);
+    ASSERT_GE(plan.errors.size(), 1u) << c.keys;  // schedule.time: also "schedule.at: missing required key"
+    EXPECT_EQ(plan.errors[0].path, c.path) << c.keys << all_errors(plan.errors);
+    EXPECT_NE(plan.errors[0].message.find(c.message), std::string::npos) << c.keys << plan.errors[0].message;
+    EXPECT_EQ(plan.errors[0].line, 3) << c.keys << " is on line 3 of the batch file";
+    EXPECT_TRUE(plan.jobs.empty()) << "nothing may run";
+  }
+}
+
+}  // namespace
+}  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+TEST(ScenarioBatchNightly, AlertFiltersThatSelectNothingAreErrorsBeforeAnythingRuns) {
+  const testing::TempDir tmp;
+  tmp.write("a.yaml", testing::tiny_scenario("a"));
+  const struct {
+    std::string rule, message;
+  } cases[] = {
+      {"district=nanshn,stat=p50,diff>1", "no scenario of this batch has a district 'nanshn'"},
+      {"district=bb,stat=p50,diff>1", "did you mean 'b'?"},
+      {"year=2300,stat=p50,diff>1", "year 2300 is outside every scenario's years (2025..2027)"},
+      {"stat=p_reached_by:1500,abs_change>0.1", "no scenario of this batch has the threshold 1500 (thresholds: 110)"},
+      {"scenario=c,stat=p50,diff>1", "no scenario of this batch has the name 'c'"},
+      {"sector=ict,stat=p50,diff>1", "no scenario of this batch has a sector 'ict'"},
+  };
+  for (const auto& c : cases) {
+    const auto file = tmp.write("nightly.yaml", "kind: batch\nname: nightly\nalerts:\n  - \"" + c.rule + "\"\nscenarios: [a.yaml]\n");
+    const BatchPlan plan = plan_batch({file.string()}, {});
+    ASSERT_EQ(plan.errors.size(), 1u) << c.rule << all_errors(plan.errors);
+    EXPECT_EQ(plan.errors[0].path, "alerts[0]");
+    EXPECT_EQ(plan.errors[0].line, 4);
+    EXPECT_NE(plan.errors[0].message.find(c.message), std::string::npos) << plan.errors[0].message;
+    EXPECT_TRUE(plan.jobs.empty());
+  }
+  const auto good = tmp.write("good.yaml", "kind: batch\nname: nightly\nalerts:\n  - \"scenario=a,district=b,year=2027,"
+                                           "stat=p_reached_by:110,abs_change>0.1\"\nscenarios: [a.yaml]\n");
+  EXPECT_TRUE(plan_batch({good.string()}, {}).errors.empty());
+}
+
+}  // namespace
+}  // namespace districtcast

@@ -157,6 +157,15 @@ int wait_exit_code(pid_t child) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+nlohmann::json read_json(const fs::path& file) { return nlohmann::json::parse(read_file(file)); }
+
+std::string last_line(const std::string& text) {
+  std::string trimmed = text;
+  while (!trimmed.empty() && trimmed.back() == '\n') trimmed.pop_back();
+  const auto pos = trimmed.rfind('\n');
+  return pos == std::string::npos ? trimmed : trimmed.substr(pos + 1);
+}
+
 std::size_t Csv::column(const std::string& name) const {
   for (std::size_t i = 0; i < header.size(); ++i) {
     if (header[i] == name) return i;

@@ -3,6 +3,8 @@
 
 #include "engine/scenario.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <sys/types.h>
 
 #include <filesystem>
@@ -77,6 +79,12 @@ Csv read_csv(const std::filesystem::path& file);
 
 /// Whole file as a string.
 std::string read_file(const std::filesystem::path& file);
+
+/// A JSON file, parsed (throws on a parse error).
+nlohmann::json read_json(const std::filesystem::path& file);
+
+/// The last non-empty line of `text` (e.g. the directory a run or batch prints last on stdout).
+std::string last_line(const std::string& text);
 
 /// Path of a file in the source tree, e.g. source_path("scenarios/trillion_club.yaml").
 std::filesystem::path source_path(const std::string& relative);
