@@ -442,7 +442,7 @@ TEST(Catalog, RunOfAMissingBatchIsRefused) {
   }
 }
 
-TEST(Catalog, FinishRunStoresThreeThousandStatisticsQuickly) {
+TEST(Catalog, FinishRunStoresThreeThousandStatistics) {
   const testing::TempDir tmp;
   Catalog catalog = Catalog::open(tmp.path() / "catalog.sqlite");
   std::vector<StatRecord> stats;
@@ -458,13 +458,12 @@ TEST(Catalog, FinishRunStoresThreeThousandStatisticsQuickly) {
   ASSERT_EQ(stats.size(), 3000u);
   RunRecord run = make_run("baseline", "2026-11-29T02:00:00Z");
   run.id = catalog.begin_run(run);
-  const auto start = std::chrono::steady_clock::now();
-  catalog.finish_run(run, stats);
-  const auto elapsed = std::chrono::steady_clock::now() - start;
-  const auto milliseconds = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
-  std::cout << "finish_run with 3000 statistics: " << milliseconds << " ms\n";
-  EXPECT_LT(milliseconds, 100);
-  EXPECT_EQ(catalog.stats(run.id).size(), 3000u);
+  catalog.finish_run(run, stats);  // its cost is measured by BM_CatalogFinishRun (bench/catalog_bench.cpp)
+  const auto stored = catalog.stats(run.id);
+  ASSERT_EQ(stored.size(), 3000u);
+  EXPECT_EQ(stored.front().district, "pudong");
+  EXPECT_EQ(stored.back().stat, "p95");
+  EXPECT_EQ(stored.back().value, 2034 * 1.5);
 }
 
 // ---------------------------------------------------------------------------------------------------------
