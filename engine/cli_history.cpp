@@ -4,6 +4,8 @@
 #include "engine/cli.hpp"
 #include "engine/cli_commands.hpp"
 #include "engine/cli_common.hpp"
+#include "engine/compare_writers.hpp"
+#include "engine/text_table.hpp"
 #include "engine/csv_field.hpp"
 #include "engine/diagnostic.hpp"
 #include "engine/history_chart.hpp"
@@ -91,39 +93,10 @@ po::options_description visible_options(HistoryArgs& o) {
   return d;
 }
 
-/// Number of code points in UTF-8 text.
-std::size_t display_length(const std::string& text) {
-  std::size_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0U) != 0x80U ? 1 : 0;
-  return n;
-}
-
-/// Prints `rows` under `header` in aligned columns (two spaces apart; right-aligned where `right`), with no
-/// trailing spaces.
+/// Prints `rows` under `header` in aligned columns (text_table.hpp).
 void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                  const std::vector<bool>& right) {
-  std::vector<std::size_t> widths(header.size(), 0);
-  for (std::size_t c = 0; c < header.size(); ++c) widths[c] = display_length(header[c]);
-  for (const auto& row : rows) {
-    for (std::size_t c = 0; c < row.size() && c < widths.size(); ++c) widths[c] = std::max(widths[c], display_length(row[c]));
-  }
-  auto print_row = [&](const std::vector<std::string>& row) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const std::size_t pad = widths[c] - display_length(row[c]);
-      if (c > 0) line += "  ";
-      if (right[c]) {
-        line += std::string(pad, ' ') + row[c];
-      } else {
-        line += row[c];
-        if (c + 1 < row.size()) line += std::string(pad, ' ');
-      }
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    fmt::print("{}\n", line);
-  };
-  print_row(header);
-  for (const auto& row : rows) print_row(row);
+  fmt::print("{}", aligned_table(header, rows, right));
 }
 
 /// A difference as printed in csv and json: 15 significant digits, so 1240.1 - 1234.5 is 5.6, not
