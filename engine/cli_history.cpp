@@ -5,12 +5,12 @@
 #include "engine/cli_commands.hpp"
 #include "engine/cli_common.hpp"
 #include "engine/compare_writers.hpp"
-#include "engine/text_table.hpp"
 #include "engine/csv_field.hpp"
 #include "engine/diagnostic.hpp"
 #include "engine/history_chart.hpp"
 #include "engine/metric.hpp"
 #include "engine/svg_chart.hpp"
+#include "engine/text_table.hpp"
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>

@@ -5,9 +5,9 @@
 #include "engine/cli_commands.hpp"
 #include "engine/cli_common.hpp"
 #include "engine/compare_writers.hpp"
-#include "engine/text_table.hpp"
 #include "engine/csv_field.hpp"
 #include "engine/diagnostic.hpp"
+#include "engine/text_table.hpp"
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -35,6 +35,26 @@ constexpr const char* kCommand = "runs";
 /// `interrupted`, which the next `run` or `batch` records (this command only reads the catalog).
 std::string_view shown_status(RunStatus status, const ProcessIdentity& process) {
   return status == RunStatus::running && !process.alive() ? to_string(RunStatus::interrupted) : to_string(status);
+}
+
+/// The rows `fetch(query)` gives whose *shown* status is `status` (so --status interrupted includes a dead
+/// `running` row and --status running leaves it out), newest first, at most `limit` (0 = all).
+template <class Record, class Query, class Fetch>
+std::vector<Record> select_rows(Query query, std::optional<RunStatus> status, std::size_t limit, Fetch fetch) {
+  query.status = status;
+  query.limit = limit;
+  if (!status || (*status != RunStatus::running && *status != RunStatus::interrupted)) return fetch(query);
+  query.limit = 0;
+  query.status = RunStatus::running;
+  std::vector<Record> rows = fetch(query);
+  query.status = RunStatus::interrupted;
+  for (auto& r : fetch(query)) rows.push_back(std::move(r));
+  std::erase_if(rows, [&](const Record& r) { return shown_status(r.status, r.process) != to_string(*status); });
+  std::sort(rows.begin(), rows.end(), [](const Record& a, const Record& b) {
+    return a.started_at != b.started_at ? a.started_at > b.started_at : a.id > b.id;
+  });
+  if (limit > 0 && rows.size() > limit) rows.resize(limit);
+  return rows;
 }
 constexpr std::size_t kScenarioWidth = 36;
 constexpr std::size_t kDirectoryWidth = 64;
@@ -272,9 +292,8 @@ int runs_command(const Args& args) {
     if (o.batches) {
       BatchQuery query;
       query.name = o.batch;
-      query.status = status;
-      query.limit = static_cast<std::size_t>(limit);
-      const auto batches = catalog.batches(query);
+      const auto batches = select_rows<BatchRecord>(query, status, static_cast<std::size_t>(limit),
+                                                    [&](const BatchQuery& q) { return catalog.batches(q); });
       if (batches.empty()) {
         std::string hint;
         if (!o.batch.empty()) {
@@ -294,9 +313,8 @@ int runs_command(const Args& args) {
     RunQuery query;
     query.scenario = o.scenario;
     query.batch_name = o.batch;
-    query.status = status;
-    query.limit = static_cast<std::size_t>(limit);
-    const auto runs = catalog.runs(query);
+    const auto runs = select_rows<RunRecord>(query, status, static_cast<std::size_t>(limit),
+                                             [&](const RunQuery& q) { return catalog.runs(q); });
     if (runs.empty()) {
       std::string hint;
       if (!o.scenario.empty() || !o.batch.empty()) {

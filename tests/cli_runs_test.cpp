@@ -172,6 +172,9 @@ TEST_F(CliRuns, ARunningRowOfADeadProcessIsShownInterrupted) {
   const CommandResult csv = runs({"--scenario", "ghost", "--format", "csv"});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_TRUE(contains(csv.out, ",ghost,interrupted,")) << csv.out;
+  // The status filter goes by what is shown.
+  EXPECT_TRUE(contains(runs({"--status", "interrupted", "--format", "csv"}).out, ",ghost,interrupted,"));
+  EXPECT_FALSE(contains(runs({"--status", "running", "--format", "csv"}).out, ",ghost,"));
   RunQuery ghost;
   ghost.scenario = "ghost";
   EXPECT_EQ(Catalog::open(catalog()).runs(ghost).at(0).status, RunStatus::running) << "runs only reads the catalog";
