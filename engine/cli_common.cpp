@@ -254,4 +254,14 @@ std::optional<int> parse_flag_options(const std::string& command, const std::vec
   return std::nullopt;
 }
 
+bool catalog_exists_or_explain(const std::string& command, const std::filesystem::path& file) {
+  std::error_code ec;
+  if (std::filesystem::exists(file, ec)) return true;
+  fmt::print(stderr,
+             "districtcast {}: no run catalog at {} yet: 'districtcast run' and 'districtcast batch' record runs "
+             "there (or pass --catalog)\n",
+             command, file.string());
+  return false;
+}
+
 }  // namespace districtcast::cli

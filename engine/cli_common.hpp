@@ -84,4 +84,8 @@ struct RunFlags {
                                                     const boost::program_options::options_description& visible,
                                                     boost::program_options::variables_map& vm, const char* more_help);
 
+/// For commands that only read the run catalog: true when `file` exists; else prints "districtcast COMMAND: no
+/// run catalog at FILE yet: ..." to stderr and returns false (the caller exits 2 without creating it).
+[[nodiscard]] bool catalog_exists_or_explain(const std::string& command, const std::filesystem::path& file);
+
 }  // namespace districtcast::cli

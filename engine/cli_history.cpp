@@ -353,14 +353,7 @@ int history_command(const Args& args) {
   if (vm.count("catalog") && o.catalog.empty()) return usage_error(kCommand, "--catalog needs a file name");
 
   const fs::path file = catalog_path(o.catalog);
-  std::error_code ec;
-  if (!fs::exists(file, ec)) {
-    fmt::print(stderr,
-               "districtcast {}: no run catalog at {} yet: 'districtcast run' and 'districtcast batch' record runs "
-               "there (or pass --catalog)\n",
-               kCommand, file.string());
-    return kUsageOrInvalidInput;
-  }
+  if (!catalog_exists_or_explain(kCommand, file)) return kUsageOrInvalidInput;
   try {
     const Catalog catalog = Catalog::open_read_only(file);
     const std::vector<HistoryPoint> points = catalog.history(query);

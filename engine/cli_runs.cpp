@@ -279,14 +279,7 @@ int runs_command(const Args& args) {
   }
 
   const fs::path file = catalog_path(o.catalog);
-  std::error_code ec;
-  if (!fs::exists(file, ec)) {
-    fmt::print(stderr,
-               "districtcast {}: no run catalog at {} yet: 'districtcast run' and 'districtcast batch' record runs "
-               "there (or pass --catalog)\n",
-               kCommand, file.string());
-    return kUsageOrInvalidInput;
-  }
+  if (!catalog_exists_or_explain(kCommand, file)) return kUsageOrInvalidInput;
   try {
     Catalog catalog = Catalog::open_read_only(file);
     if (o.batches) {

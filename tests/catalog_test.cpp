@@ -159,41 +159,6 @@ std::int64_t raw_count(const fs::path& file, const std::string& sql) {
   return count;
 }
 
-/// Field 22 of /proc/<pid>/stat; 0 when unreadable.
-std::uint64_t proc_start_ticks(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(text.substr(close + 1));
-  std::string field;
-  for (int index = 3; fields >> field; ++index) {
-    if (index == 22) return std::stoull(field);
-  }
-  return 0;
-}
-
-/// The identity (pid and start ticks) of a child that has exited and been reaped.
-ProcessIdentity dead_process() {
-  int pipe_ends[2];
-  if (::pipe(pipe_ends) != 0) throw std::runtime_error("pipe failed");
-  const pid_t child = ::fork();
-  if (child < 0) throw std::runtime_error("fork failed");
-  if (child == 0) {
-    ::close(pipe_ends[1]);
-    char byte = 0;
-    [[maybe_unused]] const auto ignored = ::read(pipe_ends[0], &byte, 1);
-    ::_exit(0);
-  }
-  ::close(pipe_ends[0]);
-  ProcessIdentity identity = ProcessIdentity::current();
-  identity.pid = child;
-  identity.start_ticks = proc_start_ticks(child);
-  ::close(pipe_ends[1]);
-  ::waitpid(child, nullptr, 0);
-  return identity;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Statuses
 
@@ -663,7 +628,7 @@ TEST(Catalog, PreviousSuccessfulRunSkipsCurrentBatchOtherNamesAndFailures) {
 TEST(Catalog, RecoverInterruptedMarksOnlyDeadProcesses) {
   const testing::TempDir tmp;
   Catalog catalog = Catalog::open(tmp.path() / "catalog.sqlite");
-  const ProcessIdentity dead = dead_process();
+  const ProcessIdentity dead = testing::reaped_child_identity();
   ASSERT_FALSE(dead.alive());
 
   BatchRecord dead_batch = make_batch("nightly", "2026-11-28T02:00:00Z", RunStatus::running);

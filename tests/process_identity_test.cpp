@@ -2,57 +2,24 @@
 
 #include "engine/process_identity.hpp"
 
+#include "tests/test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <iterator>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 
 namespace districtcast {
 namespace {
 
-/// Field 22 of /proc/<pid>/stat, read independently of ProcessIdentity; 0 when unreadable.
-std::uint64_t proc_start_ticks(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(text.substr(close + 1));
-  std::string field;
-  for (int index = 3; fields >> field; ++index) {
-    if (index == 22) return std::stoull(field);
-  }
-  return 0;
-}
-
-/// The identity of a child process that has exited and been reaped: certainly gone. The start ticks are
-/// read while the child is still alive (it waits on a pipe until the parent has looked).
+/// A reaped child's identity, checked while the child still ran.
 ProcessIdentity reaped_child_identity() {
-  int pipe_ends[2];
-  if (::pipe(pipe_ends) != 0) throw std::runtime_error("pipe failed");
-  const pid_t child = ::fork();
-  if (child < 0) throw std::runtime_error("fork failed");
-  if (child == 0) {
-    ::close(pipe_ends[1]);
-    char byte = 0;
-    [[maybe_unused]] const auto ignored = ::read(pipe_ends[0], &byte, 1);  // until the parent closes its end
-    ::_exit(0);
-  }
-  ::close(pipe_ends[0]);
-  ProcessIdentity identity = ProcessIdentity::current();
-  identity.pid = child;
-  identity.start_ticks = proc_start_ticks(child);
-  EXPECT_GT(identity.start_ticks, 0u);
-  EXPECT_TRUE(identity.alive()) << "a running child is alive";
-  ::close(pipe_ends[1]);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  return identity;
+  return testing::reaped_child_identity([](const ProcessIdentity& identity) {
+    EXPECT_GT(identity.start_ticks, 0u);
+    EXPECT_TRUE(identity.alive()) << "a running child is alive";
+  });
 }
 
 TEST(ProcessIdentity, CurrentProcessIsAlive) {
@@ -60,7 +27,7 @@ TEST(ProcessIdentity, CurrentProcessIsAlive) {
   EXPECT_EQ(self.pid, ::getpid());
   EXPECT_FALSE(self.host.empty());
   EXPECT_GT(self.start_ticks, 0u);
-  EXPECT_EQ(self.start_ticks, proc_start_ticks(::getpid()));
+  EXPECT_EQ(self.start_ticks, testing::proc_start_ticks(::getpid()));
   EXPECT_TRUE(self.alive());
 }
 

@@ -114,18 +114,6 @@ TEST(RetentionPlan, EqualStartTimesAreOrderedById) {
 // ---------------------------------------------------------------------------------------------------------
 // apply_retention
 
-/// A process that has exited and been reaped.
-ProcessIdentity dead_process() {
-  const pid_t child = ::fork();
-  if (child < 0) throw std::runtime_error("fork failed");
-  if (child == 0) ::_exit(0);
-  ::waitpid(child, nullptr, 0);
-  ProcessIdentity identity = ProcessIdentity::current();
-  identity.pid = child;
-  identity.start_ticks = 1;  // certainly not the child's, and the pid is gone anyway
-  return identity;
-}
-
 class RetentionApply : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -218,7 +206,7 @@ TEST_F(RetentionApply, NeverTheCurrentBatchNorALiveRunningOne) {
 TEST_F(RetentionApply, PrunesARunningRowWhoseProcessDiedWithItsStagingDirectory) {
   const fs::path staging = out_root_ / ".20261101T020000Z.partial-4242";
   fs::create_directories(staging / "baseline");
-  const auto dead = add_row("2026-11-01T02:00:00Z", staging, RunStatus::running, {}, dead_process());
+  const auto dead = add_row("2026-11-01T02:00:00Z", staging, RunStatus::running, {}, testing::reaped_child_identity());
   const auto newest = add_batch("2026-11-29T02:00:00Z", "20261129T020000Z");
   const auto outcome =
       apply_retention(*catalog_, "nightly", out_root_, policy(std::nullopt, 1), 0, now_for_tests());

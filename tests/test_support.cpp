@@ -166,6 +166,40 @@ std::string last_line(const std::string& text) {
   return pos == std::string::npos ? trimmed : trimmed.substr(pos + 1);
 }
 
+std::uint64_t proc_start_ticks(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(text.substr(close + 1));
+  std::string field;
+  for (int index = 3; fields >> field; ++index) {
+    if (index == 22) return std::stoull(field);
+  }
+  return 0;
+}
+
+ProcessIdentity reaped_child_identity(const std::function<void(const ProcessIdentity&)>& while_alive) {
+  int pipe_ends[2];
+  if (::pipe(pipe_ends) != 0) throw std::runtime_error("pipe failed");
+  const pid_t child = ::fork();
+  if (child < 0) throw std::runtime_error("fork failed");
+  if (child == 0) {
+    ::close(pipe_ends[1]);
+    char byte = 0;
+    [[maybe_unused]] const auto ignored = ::read(pipe_ends[0], &byte, 1);  // until the parent closes its end
+    ::_exit(0);
+  }
+  ::close(pipe_ends[0]);
+  ProcessIdentity identity = ProcessIdentity::current();
+  identity.pid = child;
+  identity.start_ticks = proc_start_ticks(child);
+  if (while_alive) while_alive(identity);
+  ::close(pipe_ends[1]);
+  ::waitpid(child, nullptr, 0);
+  return identity;
+}
+
 std::size_t Csv::column(const std::string& name) const {
   for (std::size_t i = 0; i < header.size(); ++i) {
     if (header[i] == name) return i;

@@ -1,6 +1,7 @@
 #pragma once
 /// \file Helpers shared by tests: temporary directories, running the CLI, reading CSV files.
 
+#include "engine/process_identity.hpp"
 #include "engine/scenario.hpp"
 
 #include <nlohmann/json.hpp>
@@ -8,6 +9,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -102,6 +104,14 @@ struct SampleMoments {
   [[nodiscard]] double mean_se() const;
   [[nodiscard]] double variance_se() const;
 };
+
+/// Field 22 (start time) of /proc/<pid>/stat, read independently of ProcessIdentity; 0 when unreadable.
+std::uint64_t proc_start_ticks(pid_t pid);
+
+/// The identity (this host, pid, start ticks) of a child process that has exited and been reaped: certainly
+/// gone. The start ticks are read while the child still runs (it waits on a pipe); `while_alive`, if given,
+/// is called with the identity at that moment.
+ProcessIdentity reaped_child_identity(const std::function<void(const ProcessIdentity&)>& while_alive = {});
 
 /// Path of the built districtcast executable.
 std::filesystem::path executable_path();
