@@ -38,6 +38,7 @@ Accumulator::Accumulator(const ResultLayout& layout, SketchAccuracy accuracy, Sk
 void Accumulator::add_path(std::span<const double> values, SketchSet* external) { add_paths(values, 1, external); }
 
 void Accumulator::add_paths(std::span<const double> values, std::size_t paths, SketchSet* external) {
+  if (paths == 0) return;
   const std::size_t cells = layout_->cell_count();
   SketchSet& sketches = external != nullptr ? *external : sketches_;
   if (sketches.size() != cells) throw std::invalid_argument("Accumulator::add_paths: no sketch set for the cells");
@@ -213,6 +214,7 @@ void Accumulator::merge(const Accumulator& other) {
   for (std::size_t i = 0; i < ahead_both_.size(); ++i) ahead_both_[i] += other.ahead_both_[i];
   for (std::size_t i = 0; i < ahead_by_both_.size(); ++i) ahead_by_both_[i] += other.ahead_by_both_[i];
   for (std::size_t i = 0; i < club_both_.size(); ++i) club_both_[i] += other.club_both_[i];
+  faults_.merge(other.faults_);
   paths_ += other.paths_;
 }
 

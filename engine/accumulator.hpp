@@ -1,6 +1,7 @@
 #pragma once
 /// \file Mergeable statistics of a set of paths: per-cell moments and sketches, threshold counters.
 
+#include "engine/numeric_faults.hpp"
 #include "engine/quantile_sketch.hpp"
 #include "engine/result_layout.hpp"
 #include "engine/running_moments.hpp"
@@ -37,13 +38,20 @@ public:
   /// cell's values enter its moments as one batch (RunningMoments::add_batch), so results depend on how
   /// paths are grouped into calls; the runner always groups them the same way (fixed batches per block).
   void add_paths(std::span<const double> values, std::size_t paths, SketchSet* external = nullptr);
-  /// Adds another accumulator of the same layout, as if its paths came after ours (its sketches too,
-  /// if it owns any).
+  /// Adds another accumulator of the same layout, as if its paths came after ours (its sketches and
+  /// numerical faults too).
   void merge(const Accumulator& other);
   /// Adds a sketch set filled by add_path(values, &set) into our own sketches.
   void merge_sketches(const SketchSet& set);
+  /// Adds the numerical faults of paths simulated but left out of the statistics (see simulated_paths()).
+  void add_faults(const NumericFaults& faults) { faults_.merge(faults); }
 
+  /// Paths in the statistics (every moment, sketch and counter).
   [[nodiscard]] std::uint64_t paths() const noexcept { return paths_; }
+  /// Paths simulated: paths() plus those left out for numerical faults (faults().excluded_paths()).
+  [[nodiscard]] std::uint64_t simulated_paths() const noexcept { return paths_ + faults_.excluded_paths(); }
+  /// Numerical faults recorded with add_faults() and merge(); merged by sums and minima (order-free).
+  [[nodiscard]] const NumericFaults& faults() const noexcept { return faults_; }
   [[nodiscard]] const ResultLayout& layout() const noexcept { return *layout_; }
   [[nodiscard]] const RunningMoments& moments(std::size_t cell) const { return moments_[cell]; }
   /// Precondition: the accumulator owns its sketches.
@@ -87,6 +95,7 @@ private:
 
   const ResultLayout* layout_;
   std::uint64_t paths_ = 0;
+  NumericFaults faults_;
   std::vector<RunningMoments> moments_;
   SketchSet sketches_;  ///< empty with Sketches::external
   std::vector<std::uint64_t> above_;       ///< [threshold_series][year-1]

@@ -45,11 +45,12 @@ RunOutcome run_to_precision(const Simulation& simulation, RunSettings settings, 
   report.target = precision.target;
   for (;;) {
     if (on_round) on_round(total);
-    settings.first_path = outcome.totals->paths();
+    settings.first_path = outcome.totals->simulated_paths();
     settings.paths = total - settings.first_path;
     outcome = run_simulation(simulation, settings, std::move(outcome.totals));
     ++report.rounds;
-    if (outcome.cancelled) break;
+    // Faulty paths fail the run (run_job reports them): no point in more rounds.
+    if (outcome.cancelled || outcome.totals->faults().any()) break;
     const WorstCell worst = worst_relative_error(*outcome.totals, precision.metrics);
     report.achieved = worst.relative_se;
     report.reached = worst.relative_se <= precision.target;
@@ -61,7 +62,7 @@ RunOutcome run_to_precision(const Simulation& simulation, RunSettings settings, 
     if (report.reached || total >= precision.max_paths) break;
     total = next_round_total(total, worst.relative_se, precision.target, block, precision.max_paths);
   }
-  report.paths = outcome.totals->paths();
+  report.paths = outcome.totals->simulated_paths();
   return outcome;
 }
 

@@ -43,6 +43,7 @@ struct PrecisionReport {
 /// max_paths), each later one grows the total by next_round_total(), until the worst relative SE of
 /// `precision.metrics` is <= precision.target or max_paths is reached. Blocks are merged exactly as in
 /// one run of the final path count. `on_round(total)` is called before each round with its target total.
+/// Stops after a round that recorded numerical faults (the run then fails; run_job reports them).
 [[nodiscard]] RunOutcome run_to_precision(const Simulation& simulation, RunSettings settings,
                                           std::uint64_t first_round, const PrecisionSpec& precision,
                                           PrecisionReport& report,

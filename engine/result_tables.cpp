@@ -3,6 +3,9 @@
 #include "engine/quantile_names.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
+#include <stdexcept>
+#include <utility>
 #include <cmath>
 #include <limits>
 
@@ -176,6 +179,75 @@ ResultTables build_result_tables(const Scenario& scenario, const Accumulator& to
   }
   add_driver_rows(scenario, totals, tables);
   return tables;
+}
+
+std::string first_non_finite(const ResultTables& tables) {
+  const auto where = [](const std::string& district, const std::string& sector, Metric metric, int year) {
+    std::string place = fmt::format("district '{}'", district);
+    if (!sector.empty()) place += fmt::format(" (sector {})", sector);
+    return fmt::format("{}, {}, {}", place, to_string(metric), year);
+  };
+  // The name of the first non-finite value among `named`, or empty.
+  const auto bad = [](std::initializer_list<std::pair<const char*, double>> named) -> std::string {
+    for (const auto& [name, value] : named) {
+      if (!std::isfinite(value)) return fmt::format("{} is {}", name, value);
+    }
+    return {};
+  };
+  for (const SummaryRow& r : tables.summary) {
+    std::string what = bad({{"mean", r.mean}, {"sd", r.sd}, {"mc_se", r.mc_se}});
+    for (std::size_t i = 0; what.empty() && i < r.quantiles.size(); ++i) {
+      if (!std::isfinite(r.quantiles[i])) what = fmt::format("{} is {}", tables.quantile_names.at(i), r.quantiles[i]);
+    }
+    if (!what.empty()) return fmt::format("{}: {}", where(r.district, r.sector, r.metric, r.year), what);
+  }
+  for (const HistogramRow& r : tables.histograms) {
+    // Open tails are -inf / +inf by design; an inner bound or a probability must be finite.
+    std::string what = bad({{"probability", r.probability}});
+    if (what.empty() && (std::isnan(r.lower) || r.lower == std::numeric_limits<double>::infinity())) {
+      what = fmt::format("histogram bin_lower is {}", r.lower);
+    }
+    if (what.empty() && (std::isnan(r.upper) || r.upper == -std::numeric_limits<double>::infinity())) {
+      what = fmt::format("histogram bin_upper is {}", r.upper);
+    }
+    if (what.empty() && std::isinf(r.lower) && std::isinf(r.upper)) what = "histogram bin is unbounded";
+    if (!what.empty()) return fmt::format("{}: {}", where(r.district, r.sector, r.metric, r.year), what);
+  }
+  for (const ThresholdRow& r : tables.thresholds) {
+    std::string what = bad({{"p_above", r.p_above}, {"p_reached_by", r.p_reached_by}, {"mc_se", r.mc_se}});
+    if (!what.empty()) return fmt::format("{}: threshold {}: {}", where(r.district, "", r.metric, r.year), r.threshold, what);
+  }
+  for (const FirstCrossingRow& r : tables.first_crossing) {
+    std::string what = bad({{"probability", r.probability}});
+    if (!what.empty()) return fmt::format("district '{}', {}: first_crossing: {}", r.district, to_string(r.metric), what);
+  }
+  for (const EventRow& r : tables.events) {
+    std::string what = bad({{"probability", r.probability}, {"mc_se", r.mc_se}});
+    if (!what.empty()) return fmt::format("event {} '{}', {}: {}", r.event, r.district, r.year, what);
+  }
+  for (const RegimeRow& r : tables.regimes) {
+    std::string what = bad({{"probability", r.probability}, {"mc_se", r.mc_se}});
+    if (!what.empty()) return fmt::format("regime '{}' of {}, {}: {}", r.regime, r.chain, r.year, what);
+  }
+  for (const ShockRow& r : tables.shocks) {
+    std::string what = bad({{"frequency", r.frequency}, {"mc_se", r.mc_se}});
+    if (!what.empty()) return fmt::format("{} shock '{}', {}: {}", r.kind, r.shock, r.year, what);
+  }
+  for (const ParameterRow& r : tables.parameters) {
+    std::string what = bad({{"mean", r.mean}, {"sd", r.sd}, {"mc_se", r.mc_se}});
+    for (std::size_t i = 0; what.empty() && i < r.quantiles.size(); ++i) {
+      if (!std::isfinite(r.quantiles[i])) what = fmt::format("{} is {}", tables.quantile_names.at(i), r.quantiles[i]);
+    }
+    if (!what.empty()) return fmt::format("parameter '{}': {}", r.parameter, what);
+  }
+  return {};
+}
+
+void check_finite_tables(const ResultTables& tables) {
+  const std::string problem = first_non_finite(tables);
+  if (problem.empty()) return;
+  throw std::range_error("statistic not finite: " + problem +
+                         " (the values are too large for double precision; reduce growth, volatility or horizon)");
 }
 
 }  // namespace districtcast

@@ -115,4 +115,14 @@ struct ResultTables {
 /// the sketch's buckets (each bucket's count goes to the bin holding its representative value).
 [[nodiscard]] ResultTables build_result_tables(const Scenario& scenario, const Accumulator& totals);
 
+/// The first number of `tables` that is not finite (the open tail bounds of histograms excepted), as
+/// e.g. "district 'nanshan', gdp, 2030: sd is inf"; empty when every number is finite. Rows are checked
+/// in table order (summary, histograms, thresholds, first_crossing, events, regimes, shocks, parameters).
+[[nodiscard]] std::string first_non_finite(const ResultTables& tables);
+
+/// Throws std::range_error("statistic not finite: " + first_non_finite() + ...) when a number of `tables`
+/// is not finite, so that no result file ever holds inf or nan (e.g. a variance that overflowed although
+/// every value was finite).
+void check_finite_tables(const ResultTables& tables);
+
 }  // namespace districtcast

@@ -205,6 +205,7 @@ const std::vector<std::string>& result_file_names() {
 }
 
 void write_result_files(const std::filesystem::path& dir, const Scenario& scenario, const ResultTables& tables) {
+  check_finite_tables(tables);
   write_summary_csv(dir, tables);
   write_histograms_csv(dir, tables);
   write_thresholds_csv(dir, tables);

@@ -15,7 +15,8 @@ namespace districtcast {
 /// Writes summary.csv, histograms.csv, thresholds.csv, first_crossing.csv, events.csv and summary.json into
 /// `dir`.
 /// Output bytes depend only on `tables` and `scenario`. Throws std::runtime_error naming the file on any
-/// I/O failure (e.g. disk full).
+/// I/O failure (e.g. disk full), and std::range_error (check_finite_tables()) before writing anything
+/// when a number is not finite: no file ever holds inf or nan (histogram tails aside).
 void write_result_files(const std::filesystem::path& dir, const Scenario& scenario, const ResultTables& tables);
 
 }  // namespace districtcast

@@ -44,12 +44,17 @@ RunJobResult run_scenario_into(Scenario scenario, const std::filesystem::path& d
   } else {
     outcome = run_simulation(simulation, settings);
   }
-  result.paths_done = outcome.totals->paths();
+  result.paths_done = outcome.totals->simulated_paths();
   const auto cancelled = [&] { return options.cancel != nullptr && options.cancel->load(); };
   if (outcome.cancelled || cancelled()) {
     result.interrupted = true;
     result.scenario = std::move(scenario);
     return result;
+  }
+  if (outcome.totals->faults().any()) {
+    // Paths left the range of double precision: fail before anything is written (docs/models.md,
+    // "Numerical safety"); the caller discards the directory and reports the message.
+    throw std::overflow_error(simulation.describe_faults(outcome.totals->faults(), outcome.totals->simulated_paths()));
   }
   facts.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   facts.finished_at = std::chrono::system_clock::now();

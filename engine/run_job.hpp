@@ -47,7 +47,10 @@ inline constexpr const char* kReportFileName = "report.html";
 
 /// Simulates `scenario` and writes every result file, manifest.json and (with write_report) report.html
 /// into `dir`, which must exist (normally a RunDirectory's staging directory). Throws std::runtime_error
-/// on I/O failure. When interrupted, returns early with `interrupted` set and writes nothing more.
+/// on I/O failure, std::overflow_error with Simulation::describe_faults() (district, year, path count) when
+/// any path's GDP or firm counts left the representable range, and std::range_error when a statistic is
+/// not finite (check_finite_tables()); both before any file is written. When interrupted, returns early
+/// with `interrupted` set and writes nothing more.
 [[nodiscard]] RunJobResult run_scenario_into(Scenario scenario, const std::filesystem::path& dir,
                                              const RunJobOptions& options);
 

@@ -9,8 +9,36 @@
 #include <stdexcept>
 #include <vector>
 
+// ThreadSanitizer cannot see oneTBB's own synchronisation (Debian's libtbb is not instrumented): these mark
+// the pipeline's hand-offs of a block between stages (docs/development.md). No-ops in every other build.
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#define DISTRICTCAST_TSAN_ACQUIRE(p) __tsan_acquire(const_cast<void*>(static_cast<const volatile void*>(p)))
+#define DISTRICTCAST_TSAN_RELEASE(p) __tsan_release(const_cast<void*>(static_cast<const volatile void*>(p)))
+#else
+#define DISTRICTCAST_TSAN_ACQUIRE(p) static_cast<void>(p)
+#define DISTRICTCAST_TSAN_RELEASE(p) static_cast<void>(p)
+#endif
+
 namespace districtcast {
 namespace {
+
+/// Moves the paths of a batch of n that are not faulted (antithetic: whose pair has no faulted path) to the
+/// front of `values`, in order, and returns how many there are.
+std::size_t drop_faulted(std::vector<double>& values, std::size_t n, std::size_t cells,
+                         const std::vector<std::uint8_t>& faulted, bool pairs) {
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const bool drop = faulted[k] != 0 || (pairs && faulted[k ^ 1] != 0);
+    if (drop) continue;
+    if (kept != k) {
+      std::copy_n(values.begin() + static_cast<std::ptrdiff_t>(k * cells), cells,
+                  values.begin() + static_cast<std::ptrdiff_t>(kept * cells));
+    }
+    ++kept;
+  }
+  return kept;
+}
 
 bool cancelled(const RunSettings& settings) {
   return settings.cancel != nullptr && settings.cancel->load(std::memory_order_relaxed);
@@ -34,7 +62,7 @@ RunOutcome run_serial(const Simulation& simulation, const RunSettings& settings,
     }
     const std::uint64_t count = std::min(settings.block_size, end - first);
     outcome.totals->merge(*simulate_block(simulation, settings.seed, first, count, &sketches));
-    if (settings.on_progress) settings.on_progress(outcome.totals->paths());
+    if (settings.on_progress) settings.on_progress(outcome.totals->simulated_paths());
   }
   outcome.totals->merge_sketches(sketches);
   return outcome;
@@ -43,7 +71,7 @@ RunOutcome run_serial(const Simulation& simulation, const RunSettings& settings,
 RunOutcome run_parallel(const Simulation& simulation, const RunSettings& settings,
                         std::unique_ptr<Accumulator> totals) {
   RunOutcome outcome{std::move(totals), false};
-  const std::uint64_t paths_before = outcome.totals->paths();
+  const std::uint64_t paths_before = outcome.totals->simulated_paths();
   const std::uint64_t end = settings.first_path + settings.paths;
   oneapi::tbb::enumerable_thread_specific<SketchSet> sketches(
       [&simulation] { return make_sketch_set(simulation.layout()); });
@@ -53,35 +81,46 @@ RunOutcome run_parallel(const Simulation& simulation, const RunSettings& setting
   // Honour --threads even above the core count (TBB otherwise caps workers at cores - 1).
   const oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism, settings.threads);
   oneapi::tbb::task_arena arena(static_cast<int>(settings.threads));
+  DISTRICTCAST_TSAN_RELEASE(&next_first);  // everything written before the pipeline -> its first stage
   arena.execute([&] {
     oneapi::tbb::parallel_pipeline(
         tokens,
         oneapi::tbb::make_filter<void, Block*>(
             oneapi::tbb::filter_mode::serial_in_order,
             [&](oneapi::tbb::flow_control& control) -> Block* {
+              DISTRICTCAST_TSAN_ACQUIRE(&next_first);
               if (next_first >= end || cancelled(settings)) {
+                DISTRICTCAST_TSAN_RELEASE(&next_first);
                 control.stop();
                 return nullptr;
               }
               auto* block = new Block{next_first, std::min(settings.block_size, end - next_first), nullptr};
               next_first += block->count;
+              DISTRICTCAST_TSAN_RELEASE(&next_first);
+              DISTRICTCAST_TSAN_RELEASE(block);
               return block;
             }) &
             oneapi::tbb::make_filter<Block*, Block*>(
                 oneapi::tbb::filter_mode::parallel,
                 [&](Block* block) {
+                  DISTRICTCAST_TSAN_ACQUIRE(block);
                   block->result =
                       simulate_block(simulation, settings.seed, block->first, block->count, &sketches.local());
+                  DISTRICTCAST_TSAN_RELEASE(block);
                   return block;
                 }) &
             oneapi::tbb::make_filter<Block*, void>(oneapi::tbb::filter_mode::serial_in_order, [&](Block* block) {
+              DISTRICTCAST_TSAN_ACQUIRE(block);
+              DISTRICTCAST_TSAN_ACQUIRE(&outcome);
               const std::unique_ptr<Block> owned(block);
               outcome.totals->merge(*owned->result);
-              if (settings.on_progress) settings.on_progress(outcome.totals->paths());
+              if (settings.on_progress) settings.on_progress(outcome.totals->simulated_paths());
+              DISTRICTCAST_TSAN_RELEASE(&outcome);
             }));
   });
+  DISTRICTCAST_TSAN_ACQUIRE(&outcome);  // the last stage (and, through it, every stage-2 sketch write) -> here
   for (const SketchSet& set : sketches) outcome.totals->merge_sketches(set);
-  outcome.cancelled = outcome.totals->paths() - paths_before < settings.paths;
+  outcome.cancelled = outcome.totals->simulated_paths() - paths_before < settings.paths;
   return outcome;
 }
 
@@ -97,11 +136,21 @@ std::unique_ptr<Accumulator> simulate_block(const Simulation& simulation, std::u
   const std::size_t cells = simulation.layout().cell_count();
   PathWorkspace work = simulation.make_workspace(kPathBatch);
   std::vector<double> values(cells * kPathBatch);
+  std::vector<std::uint8_t> faulted(kPathBatch, 0);
+  NumericFaults faults;
+  const bool pairs = simulation.scenario().antithetic;
   for (std::uint64_t batch_first = first; batch_first < first + count; batch_first += kPathBatch) {
     const std::uint64_t n = std::min<std::uint64_t>(kPathBatch, first + count - batch_first);
-    simulation.simulate_paths(seed, batch_first, n, work, values);
-    result->add_paths(values, n, sketches);
+    simulation.simulate_paths(seed, batch_first, n, work, values, faults, faulted);
+    std::size_t kept = n;
+    if (std::any_of(faulted.begin(), faulted.begin() + static_cast<std::ptrdiff_t>(n),
+                    [](std::uint8_t f) { return f != 0; })) [[unlikely]] {
+      kept = drop_faulted(values, n, cells, faulted, pairs);
+      faults.exclude(n - kept);
+    }
+    result->add_paths(values, kept, sketches);
   }
+  result->add_faults(faults);
   return result;
 }
 

@@ -36,7 +36,10 @@ struct RunOutcome {
 };
 
 /// The kernel: simulates paths [first, first + count) in order into a fresh accumulator. With `sketches`
-/// the accumulator keeps moments and counters only and quantile sketches are updated in *sketches.
+/// the accumulator keeps moments and counters only and quantile sketches are updated in *sketches. Paths
+/// with numerical faults (Simulation::simulate_paths) are recorded in the accumulator's faults() and left
+/// out of every statistic; under antithetic sampling the whole pair is left out. Precondition (antithetic):
+/// `first` is even.
 [[nodiscard]] std::unique_ptr<Accumulator> simulate_block(const Simulation& simulation, std::uint64_t seed,
                                                           std::uint64_t first, std::uint64_t count,
                                                           SketchSet* sketches = nullptr);
@@ -47,7 +50,8 @@ struct RunOutcome {
 /// memory: the totals, one sketch set per thread and at most 2 x threads small block accumulators.
 /// With `totals` (an earlier outcome's, whose paths ended at settings.first_path) the new blocks are merged
 /// into it, so running [0, a) and then [a, b) with a a multiple of block_size gives exactly the statistics
-/// of one run of [0, b).
+/// of one run of [0, b). Progress and cancellation count simulated paths (Accumulator::simulated_paths()),
+/// faulty ones included; a run with faults runs to the end and the caller reports them (run_job).
 [[nodiscard]] RunOutcome run_simulation(const Simulation& simulation, const RunSettings& settings,
                                         std::unique_ptr<Accumulator> totals = nullptr);
 

@@ -48,7 +48,15 @@ void RunningMoments::add_batch(std::span<const double> values) noexcept {
     low = std::min(low, values[i]);
     high = std::max(high, values[i]);
   }
-  const double mean = sum / static_cast<double>(n);
+  double mean = sum / static_cast<double>(n);
+  if (low == high) {
+    // A constant batch: its mean is that value and M2 is 0 exactly (a rounded sum / n could miss by an ulp).
+    mean = low;
+  } else if (!std::isfinite(sum) && std::isfinite(low) && std::isfinite(high)) [[unlikely]] {
+    // Finite values whose sum overflowed (near DBL_MAX): average values / n instead, which cannot overflow.
+    mean = 0.0;
+    for (const double x : values) mean += x / static_cast<double>(n);
+  }
   double squares[kLanes] = {};
   for (std::size_t i = 0; i < whole; i += kLanes) {
     for (std::size_t j = 0; j < kLanes; ++j) squares[j] += (values[i + j] - mean) * (values[i + j] - mean);

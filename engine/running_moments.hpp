@@ -17,7 +17,11 @@ public:
   void add(double x) noexcept;
   /// Adds a batch of finite observations: its mean and M2 by two passes (no per-value division, so it
   /// vectorises), then a Chan merge. Equal to add() of each value up to rounding; deterministic for a
-  /// given sequence of batches.
+  /// given sequence of batches. A constant batch adds its value as the mean and M2 = 0 exactly (so
+  /// identical paths report sd 0). A mean of finite values stays finite even when their sum would overflow
+  /// (values near DBL_MAX); M2 and the variance may still overflow to inf for such values, which
+  /// check_finite_tables() reports before anything is written. Values up to kMaxGdpLevel (1e140) in
+  /// magnitude never overflow anything, for any number of paths up to kMaxPaths.
   void add_batch(std::span<const double> values) noexcept;
   /// Combines another accumulator into this one, as if its observations had been added after ours.
   void merge(const RunningMoments& other) noexcept;

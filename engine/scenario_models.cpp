@@ -1,9 +1,14 @@
 #include "engine/scenario_models.hpp"
+#include "engine/numeric_faults.hpp"
 
 #include <numeric>
 #include <regex>
 
 namespace districtcast::scenario_detail {
+
+/// A base-year GDP the simulation can carry: positive, normal (not below the smallest normal double) and at
+/// most kMaxGdpLevel, where a path's level is reported as an overflow (docs/models.md, "Numerical safety").
+inline const Range kGdpLevel{kMinGdpLevel, kMaxGdpLevel};
 namespace {
 
 const std::regex kIdPattern{"[a-z0-9_]+"};
@@ -533,7 +538,7 @@ DistrictSpec read_district(Validator& v, const YAML::Node& node, const std::stri
   }
   if (auto n = Validator::optional(node, "name")) d.name = v.string(*n, Validator::join(path, "name")).value_or("");
   if (d.name.empty()) d.name = d.id;
-  if (auto n = v.required(node, path, "gdp")) d.gdp = v.number(*n, Validator::join(path, "gdp"), kPositive).value_or(1);
+  if (auto n = v.required(node, path, "gdp")) d.gdp = v.number(*n, Validator::join(path, "gdp"), kGdpLevel).value_or(1);
   if (auto n = Validator::optional(node, "history")) d.history = read_history(v, *n, Validator::join(path, "history"), base_year);
   auto sectors = Validator::optional(node, "sectors");
   if (sectors && sectors->IsNull()) sectors.reset();  // `sectors:` with every entry commented out: none

@@ -1,5 +1,6 @@
 #include "engine/simulation.hpp"
 
+#include "engine/progress.hpp"
 #include "engine/random_stream.hpp"
 #include "models/count_sampling.hpp"
 #include "models/shocks.hpp"
@@ -35,9 +36,6 @@ double draw_jumps(const models::JumpSpec& jumps, const PathStreams& streams, std
   }
   return total;
 }
-
-/// "district" or "sector", for messages.
-const char* unit_kind(const UnitModel& unit) { return unit.sector ? "sector" : "district"; }
 
 }  // namespace
 
@@ -131,6 +129,9 @@ Simulation::Simulation(const Scenario& scenario)
     }
     district.unit_count = units_.size() - district.first_unit;
     districts_.push_back(std::move(district));
+  }
+  for (DistrictModel& district : districts_) {
+    if (district.split) district.fault_site = units_.size() + split_districts_++;
   }
   for (const ScheduledShockSpec& shock : scenario_.scheduled_shocks) {
     shock_drivers_.push_back(driver(DriverKind::scheduled_shock, shock.name));
@@ -234,8 +235,10 @@ void Simulation::district_shocks(std::size_t k, PathWorkspace& work) const {
 }
 
 void Simulation::simulate_paths(std::uint64_t seed, std::uint64_t first, std::size_t count, PathWorkspace& work,
-                                std::span<double> values) const {
+                                std::span<double> values, NumericFaults& faults,
+                                std::span<std::uint8_t> faulted) const {
   if (count > work.capacity) throw std::invalid_argument("simulate_paths: more paths than the workspace holds");
+  if (faulted.size() < count) throw std::invalid_argument("simulate_paths: too few fault flags");
   const std::size_t cells = layout_.cell_count();
   draw_innovations(seed, first, count, work);
   for (std::size_t k = 0; k < count; ++k) {
@@ -245,8 +248,65 @@ void Simulation::simulate_paths(std::uint64_t seed, std::uint64_t first, std::si
     draw_drivers(seed, work, path_values);
     national_paths(k, work);
     district_shocks(k, work);
-    simulate_one(seed, path, k, work, path_values);
+    faulted[k] = simulate_one(seed, path, k, work, path_values, faults) ? 1 : 0;
   }
+}
+
+void Simulation::simulate_paths(std::uint64_t seed, std::uint64_t first, std::size_t count, PathWorkspace& work,
+                                std::span<double> values) const {
+  NumericFaults faults;
+  std::vector<std::uint8_t> faulted(count, 0);
+  simulate_paths(seed, first, count, work, values, faults, faulted);
+  if (faults.any()) throw std::overflow_error(describe_faults(faults, count));
+}
+
+std::string Simulation::fault_site_label(std::size_t site) const {
+  if (site >= units_.size()) {
+    std::size_t split = units_.size();
+    for (const DistrictModel& district : districts_) {
+      if (district.split && split++ == site) return fmt::format("district '{}'", district.id);
+    }
+    throw std::out_of_range("Simulation::fault_site_label: no such site");
+  }
+  const UnitModel& unit = units_[site];
+  const std::string& id = districts_[unit.district].id;
+  if (!unit.sector) return fmt::format("district '{}'", id);
+  return fmt::format("district '{}' (sector {})", id, unit.label.substr(id.size() + 1));
+}
+
+std::string Simulation::describe_faults(const NumericFaults& faults, std::uint64_t paths) const {
+  constexpr std::size_t kSpelledOut = 3;
+  std::string message;
+  std::size_t found = 0;
+  for (std::size_t site = 0; site < faults.sites(); ++site) {
+    for (std::size_t kind = 0; kind < kFaultKinds; ++kind) {
+      const FaultRecord r = faults.at(site, static_cast<FaultKind>(kind));
+      if (r.paths == 0) continue;
+      if (found++ >= kSpelledOut) continue;
+      const char* what = "";
+      const char* hint = "";
+      switch (static_cast<FaultKind>(kind)) {
+        case FaultKind::gdp_overflow:
+          what = "gdp overflows (above 1e+140 or not a finite number)";
+          hint = "growth mean, volatility, jumps or horizon too large";
+          break;
+        case FaultKind::gdp_underflow:
+          what = "gdp underflows to zero (below 2.2e-308)";
+          hint = "growth too negative or horizon too long";
+          break;
+        case FaultKind::firm_overflow:
+          what = "firm counts overflow (expected births above 1e15, or a count above 2^53)";
+          hint = "births rate, trend or gdp_elasticity, or growth, too large";
+          break;
+      }
+      if (!message.empty()) message += "; also ";
+      message += fmt::format("{}: {} from {} on {} of {} paths (first: path {}); {}", fault_site_label(site), what,
+                             scenario_.base_year + static_cast<int>(r.first_year), with_thousands(r.paths),
+                             with_thousands(paths), r.first_path, hint);
+    }
+  }
+  if (found > kSpelledOut) message += fmt::format("; and {} more", found - kSpelledOut);
+  return message;
 }
 
 void Simulation::simulate_path(std::uint64_t seed, std::uint64_t path, PathWorkspace& work,
@@ -294,9 +354,9 @@ void Simulation::draw_drivers(std::uint64_t seed, PathWorkspace& work, std::span
   }
 }
 
-void Simulation::simulate_unit(const UnitModel& unit, const DistrictModel& district, std::size_t d,
+bool Simulation::simulate_unit(std::size_t site, const UnitModel& unit, const DistrictModel& district, std::size_t d,
                                std::uint64_t seed, std::uint64_t path, std::size_t k, PathWorkspace& work,
-                               std::span<double> values) const {
+                               std::span<double> values, NumericFaults& faults) const {
   const std::span<const double> district_eps = std::span<const double>(work.shocks).subspan(d * horizon_, horizon_);
   std::span<const double> innovations = district_eps;
   if (unit.idiosyncratic_series) {
@@ -332,33 +392,46 @@ void Simulation::simulate_unit(const UnitModel& unit, const DistrictModel& distr
     growth[t] += extra;
   }
 
+  // Years whose growth is final: all, unless the firm counts overflow in year f (later years then lack the
+  // feedback term, so their GDP is not checked either).
+  std::size_t checked = horizon_;
+  bool faulted = false;
   if (unit.firms) {
     const models::FirmPath out{values.subspan(layout_.cell(unit.births_series, 1), horizon_),
                                values.subspan(layout_.cell(unit.exits_series, 1), horizon_),
                                values.subspan(layout_.cell(unit.stock_series, 1), horizon_)};
-    try {
-      unit.firms->simulate(PathStreams(seed, path), unit.scope, growth, work.parameters, work.cohorts, out);
-    } catch (const std::overflow_error& e) {
-      throw std::overflow_error(fmt::format("{} '{}': {} on path {}", unit_kind(unit), unit.label, e.what(), path));
+    const std::size_t overflow_year =
+        unit.firms->simulate(PathStreams(seed, path), unit.scope, growth, work.parameters, work.cohorts, out);
+    if (overflow_year != 0) [[unlikely]] {
+      faults.record(site, FaultKind::firm_overflow, path, overflow_year);
+      faulted = true;
+      checked = overflow_year;
     }
   }
 
   const std::span<double> gdp = values.subspan(layout_.cell(unit.gdp_series, 1), horizon_);
   double level = unit.base_gdp;
+  // Every level in [kMinGdpLevel, kMaxGdpLevel] (a NaN fails both comparisons): one test per year.
+  bool in_range = true;
   for (std::size_t t = 0; t < horizon_; ++t) {
     level *= std::exp(growth[t] + work.inflation[t]);
     gdp[t] = level;
+    in_range &= (level >= kMinGdpLevel) & (level <= kMaxGdpLevel);
   }
-  if (!std::isfinite(level) || !(level > 0.0)) [[unlikely]] {
-    const auto bad = std::find_if(gdp.begin(), gdp.end(), [](double y) { return !std::isfinite(y) || !(y > 0.0); });
-    throw std::overflow_error(fmt::format(
-        "{} '{}': gdp leaves the range of double precision ({}) in {} on path {}; growth, volatility or "
-        "horizon is too large",
-        unit_kind(unit), unit.label, *bad, scenario_.base_year + 1 + (bad - gdp.begin()), path));
+  if (!in_range) [[unlikely]] {
+    for (std::size_t t = 0; t < checked; ++t) {
+      const double y = gdp[t];
+      if (y >= kMinGdpLevel && y <= kMaxGdpLevel) continue;
+      faults.record(site, y < kMinGdpLevel ? FaultKind::gdp_underflow : FaultKind::gdp_overflow, path, t + 1);
+      faulted = true;
+      break;
+    }
   }
+  return faulted;
 }
 
-void Simulation::sum_sectors(const DistrictModel& district, const PathWorkspace& work, std::span<double> values) const {
+bool Simulation::sum_sectors(const DistrictModel& district, const PathWorkspace& work, std::span<double> values,
+                             bool units_faulted, std::uint64_t path, NumericFaults& faults) const {
   const auto series = [&](std::size_t s) { return values.subspan(layout_.cell(s, 1), horizon_); };
   const std::span<double> gdp = series(district.gdp_series);
   const std::span<double> growth = series(district.growth_series);
@@ -366,6 +439,16 @@ void Simulation::sum_sectors(const DistrictModel& district, const PathWorkspace&
   for (std::size_t u = district.first_unit; u < district.first_unit + district.unit_count; ++u) {
     const std::span<double> unit_gdp = series(units_[u].gdp_series);
     for (std::size_t t = 0; t < horizon_; ++t) gdp[t] += unit_gdp[t];
+  }
+  bool faulted = units_faulted;
+  if (!units_faulted) {
+    // Sectors in range may still sum above the ceiling (never below the floor: the sum is at least each part).
+    for (std::size_t t = 0; t < horizon_; ++t) {
+      if (gdp[t] <= kMaxGdpLevel) continue;
+      faults.record(district.fault_site, FaultKind::gdp_overflow, path, t + 1);
+      faulted = true;
+      break;
+    }
   }
   double previous = district.base_gdp;
   for (std::size_t t = 0; t < horizon_; ++t) {
@@ -379,7 +462,7 @@ void Simulation::sum_sectors(const DistrictModel& district, const PathWorkspace&
     const std::span<double> share = series(*unit.share_series);
     for (std::size_t t = 0; t < horizon_; ++t) share[t] = unit_gdp[t] / gdp[t];
   }
-  if (!district.has_firms) return;
+  if (!district.has_firms) return faulted;
   const std::span<double> births = series(district.births_series);
   const std::span<double> exits = series(district.exits_series);
   const std::span<double> stock = series(district.stock_series);
@@ -395,17 +478,31 @@ void Simulation::sum_sectors(const DistrictModel& district, const PathWorkspace&
       stock[t] += values[layout_.cell(unit.stock_series, t + 1)];
     }
   }
+  if (faulted) return true;
+  for (std::size_t t = 0; t < horizon_; ++t) {
+    if (births[t] <= models::kMaxFirmCount && exits[t] <= models::kMaxFirmCount &&
+        stock[t] <= models::kMaxFirmCount) {
+      continue;
+    }
+    faults.record(district.fault_site, FaultKind::firm_overflow, path, t + 1);
+    return true;
+  }
+  return false;
 }
 
-void Simulation::simulate_one(std::uint64_t seed, std::uint64_t path, std::size_t k, PathWorkspace& work,
-                              std::span<double> values) const {
+bool Simulation::simulate_one(std::uint64_t seed, std::uint64_t path, std::size_t k, PathWorkspace& work,
+                              std::span<double> values, NumericFaults& faults) const {
+  bool faulted = false;
   for (std::size_t d = 0; d < districts_.size(); ++d) {
     const DistrictModel& district = districts_[d];
+    bool units_faulted = false;
     for (std::size_t u = district.first_unit; u < district.first_unit + district.unit_count; ++u) {
-      simulate_unit(units_[u], district, d, seed, path, k, work, values);
+      units_faulted |= simulate_unit(u, units_[u], district, d, seed, path, k, work, values, faults);
     }
-    if (district.split) sum_sectors(district, work, values);
+    if (district.split) units_faulted = sum_sectors(district, work, values, units_faulted, path, faults);
+    faulted |= units_faulted;
   }
+  return faulted;
 }
 
 }  // namespace districtcast

@@ -2,6 +2,7 @@
 /// \file The path generator: immutable model objects built from a scenario, and one path's simulation.
 
 #include "engine/correlation.hpp"
+#include "engine/numeric_faults.hpp"
 #include "engine/result_layout.hpp"
 #include "engine/scenario.hpp"
 #include "models/ar1_process.hpp"
@@ -49,6 +50,7 @@ struct DistrictModel {
   std::size_t gdp_series = 0, growth_series = 0;
   bool has_firms = false;
   std::size_t births_series = 0, exits_series = 0, stock_series = 0;  ///< valid when has_firms
+  std::size_t fault_site = 0;  ///< NumericFaults site of the totals (split districts only)
 };
 
 /// A regime chain driving regime_switching models: national (scope kNationalScope) or a unit's own.
@@ -98,13 +100,28 @@ public:
 
   /// Simulates paths first .. first + count - 1 under `seed` and writes every cell value of path first + k
   /// to values[k * cell_count .. (k + 1) * cell_count). Each path's values are a pure function of
-  /// (seed, path): the batch it is simulated in and the workspace (scratch only) never matter. Throws
-  /// std::overflow_error naming the district, year and path when a GDP level stops being a finite number or
-  /// expected firm births exceed models::kMaxExpectedBirths (valid but extreme parameters over a long
-  /// horizon). Preconditions: count <= work.capacity, first + count <= kMaxPaths,
-  /// values.size() >= count * layout().cell_count().
+  /// (seed, path): the batch it is simulated in and the workspace (scratch only) never matter. A path whose
+  /// GDP level leaves [kMinGdpLevel, kMaxGdpLevel] (or is not finite) or whose firm counts overflow
+  /// (models::FirmDynamics::simulate) is recorded in `faults` once per site (fault_site_label()) and kind,
+  /// with the year it first happened, and flagged faulted[k] = 1 (else 0); its values are unspecified and
+  /// must not enter statistics. Preconditions: count <= work.capacity, first + count <= kMaxPaths,
+  /// values.size() >= count * layout().cell_count(), faulted.size() >= count.
+  void simulate_paths(std::uint64_t seed, std::uint64_t first, std::size_t count, PathWorkspace& work,
+                      std::span<double> values, NumericFaults& faults, std::span<std::uint8_t> faulted) const;
+  /// As above, but throws std::overflow_error with describe_faults() when any path faults.
   void simulate_paths(std::uint64_t seed, std::uint64_t first, std::size_t count, PathWorkspace& work,
                       std::span<double> values) const;
+
+  /// Number of NumericFaults sites: one per growth unit (district or sector), then one per district split
+  /// into sectors (its totals).
+  [[nodiscard]] std::size_t fault_site_count() const noexcept { return units_.size() + split_districts_; }
+  /// "district 'nanshan'" or "district 'nanshan' (sector ai)" for a site below fault_site_count().
+  [[nodiscard]] std::string fault_site_label(std::size_t site) const;
+  /// One message for every recorded fault, e.g. "district 'nanshan' (sector ai): gdp overflows (above 1e+140
+  /// or not finite) from 2190 on 1,234 of 100,000 paths (first: path 17); growth mean, volatility or horizon
+  /// too large" (several faults joined by "; also " and at most three spelled out); empty when there is
+  /// none. `paths` is the number of paths simulated.
+  [[nodiscard]] std::string describe_faults(const NumericFaults& faults, std::uint64_t paths) const;
 
   /// simulate_paths() for the one path `path` (layout().cell_count() values).
   void simulate_path(std::uint64_t seed, std::uint64_t path, PathWorkspace& work, std::span<double> values) const;
@@ -127,14 +144,19 @@ private:
   /// Parameter draws, regime chains, national jumps and scheduled shocks of one path (drawn with the path
   /// work.shared_path: the pair's first path under antithetic sampling), with their driver cells.
   void draw_drivers(std::uint64_t seed, PathWorkspace& work, std::span<double> values) const;
-  /// Growth, GDP and firms of `unit` of district d on `path` (batch path k).
-  void simulate_unit(const UnitModel& unit, const DistrictModel& district, std::size_t d, std::uint64_t seed,
-                     std::uint64_t path, std::size_t k, PathWorkspace& work, std::span<double> values) const;
-  /// The totals of a district split into sectors: sums, total growth and sector shares.
-  void sum_sectors(const DistrictModel& district, const PathWorkspace& work, std::span<double> values) const;
-  /// Growth, GDP and firms of one path (batch path k) from the innovations and drivers already in `work`.
-  void simulate_one(std::uint64_t seed, std::uint64_t path, std::size_t k, PathWorkspace& work,
-                    std::span<double> values) const;
+  /// Growth, GDP and firms of `unit` (site `site`) of district d on `path` (batch path k); records its
+  /// faults and returns true when the path faulted.
+  bool simulate_unit(std::size_t site, const UnitModel& unit, const DistrictModel& district, std::size_t d,
+                     std::uint64_t seed, std::uint64_t path, std::size_t k, PathWorkspace& work,
+                     std::span<double> values, NumericFaults& faults) const;
+  /// The totals of a district split into sectors: sums, total growth and sector shares. Records a fault
+  /// of the totals (unless `units_faulted`: a sector already did) and returns true when the path faulted.
+  bool sum_sectors(const DistrictModel& district, const PathWorkspace& work, std::span<double> values,
+                   bool units_faulted, std::uint64_t path, NumericFaults& faults) const;
+  /// Growth, GDP and firms of one path (batch path k) from the innovations and drivers already in `work`;
+  /// returns true when the path faulted (recorded in `faults`).
+  bool simulate_one(std::uint64_t seed, std::uint64_t path, std::size_t k, PathWorkspace& work,
+                    std::span<double> values, NumericFaults& faults) const;
 
   Scenario scenario_;
   ResultLayout layout_;
@@ -144,6 +166,7 @@ private:
   std::vector<DistrictModel> districts_;
   std::vector<UnitModel> units_;
   std::vector<ChainModel> chains_;
+  std::size_t split_districts_ = 0;  ///< districts with sectors (fault sites after the units)
   std::size_t draw_series_ = 0;  ///< series in work.draws
   std::optional<std::size_t> national_jumps_driver_;
   std::vector<std::size_t> shock_drivers_;      ///< driver of each scheduled shock

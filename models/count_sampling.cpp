@@ -7,6 +7,7 @@ namespace districtcast::models {
 
 std::uint64_t draw_poisson(double mean, RandomStream& stream) {
   if (!(mean > 0.0)) return 0;
+  if (mean >= kMaxPoissonMean) return mean >= 0x1p63 ? std::uint64_t{1} << 63 : static_cast<std::uint64_t>(mean);
   boost::random::poisson_distribution<std::int64_t, double> poisson(mean);
   return static_cast<std::uint64_t>(poisson(stream));
 }

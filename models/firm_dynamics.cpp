@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -32,9 +33,10 @@ double FirmDynamics::hazard(std::size_t age) const noexcept {
   return h[age - 1];
 }
 
-void FirmDynamics::simulate(const PathStreams& streams, std::uint32_t scope, std::span<double> growth,
-                            std::span<const double> parameters, std::span<std::uint64_t> cohorts,
-                            const FirmPath& out) const {
+std::size_t FirmDynamics::simulate(const PathStreams& streams, std::uint32_t scope, std::span<double> growth,
+                                   std::span<const double> parameters, std::span<std::uint64_t> cohorts,
+                                   const FirmPath& out) const {
+  constexpr auto kMaxCount = static_cast<std::uint64_t>(kMaxFirmCount);
   const std::size_t horizon = growth.size();
   std::fill(cohorts.begin(), cohorts.begin() + static_cast<std::ptrdiff_t>(horizon + 1), 0);
   cohorts[0] = spec_.stock;
@@ -58,17 +60,24 @@ void FirmDynamics::simulate(const PathStreams& streams, std::uint32_t scope, std
     }
     RandomStream births_stream = streams.stream(scope, Variable::firm_births, year);
     const double expected = expected_births(static_cast<int>(t), growth[t - 1], parameters);
-    if (!(expected <= kMaxExpectedBirths)) [[unlikely]] {
-      throw std::overflow_error("expected firm births " + std::to_string(expected) + " in simulated year " +
-                                std::to_string(t) + " exceed 1e15 (check births.rate, trend and gdp_elasticity)");
-    }
+    const auto overflow = [&] {
+      // Counts no longer exact (or a mean the samplers reject): stop the path; the caller excludes it.
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      for (std::size_t s = t - 1; s < horizon; ++s) out.births[s] = out.exits[s] = out.stock[s] = nan;
+      return t;
+    };
+    if (!(expected <= kMaxExpectedBirths)) [[unlikely]] return overflow();
     const std::uint64_t births = births_->draw(expected, births_stream);
+    // stock <= 2^53 from the year before and births < 2^64 - 2^53 (draw_poisson saturates): no wrap-around.
+    if (births > kMaxCount) [[unlikely]] return overflow();
     cohorts[t] = births;
     stock = stock - exits + births;
+    if (stock > kMaxCount) [[unlikely]] return overflow();
     out.births[t - 1] = static_cast<double>(births);
     out.exits[t - 1] = static_cast<double>(exits);
     out.stock[t - 1] = static_cast<double>(stock);
   }
+  return 0;
 }
 
 }  // namespace districtcast::models

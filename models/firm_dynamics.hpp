@@ -14,6 +14,9 @@ namespace districtcast::models {
 
 /// Largest expected number of births in one year the samplers accept (far beyond any district).
 inline constexpr double kMaxExpectedBirths = 1e15;
+/// Largest firm count (births, exits or stock of a year) a path may reach: 2^53, the last integer up to which
+/// every count is exact in a double.
+inline constexpr double kMaxFirmCount = 9007199254740992.0;
 
 /// `firm_feedback`: births above their baseline raise later growth,
 /// g_t += elasticity * ln((1 + B_{t-lag}) / (1 + rate (1 + trend)^(t-lag-1))) for t > lag.
@@ -57,10 +60,14 @@ public:
   /// Simulates one path. Each year: exits of firms alive at the end of the previous year (per cohort,
   /// Binomial(size, h_age)), then (with firm_feedback) the feedback term added to growth[t-1], then births.
   /// Draws come from (path, scope, firm_exits|firm_births, year). `cohorts` is caller-owned scratch of size
-  /// >= growth.size() + 1 (overwritten). Throws std::overflow_error (naming the year index) if lambda_t is
-  /// not finite or exceeds kMaxExpectedBirths.
-  void simulate(const PathStreams& streams, std::uint32_t scope, std::span<double> growth,
-                std::span<const double> parameters, std::span<std::uint64_t> cohorts, const FirmPath& out) const;
+  /// >= growth.size() + 1 (overwritten). Sampling cost is O(H^2) draws whatever the rates (the count samplers
+  /// are O(1) in the mean). Returns 0 when every year is in range; otherwise the first year index t (1..H)
+  /// whose lambda_t is not finite or exceeds kMaxExpectedBirths, or whose births or stock exceed
+  /// kMaxFirmCount: the path stops there, the outputs of years >= t are NaN and growth[t..H-1] lacks the
+  /// feedback term (the caller must leave the path out of the statistics).
+  [[nodiscard]] std::size_t simulate(const PathStreams& streams, std::uint32_t scope, std::span<double> growth,
+                                     std::span<const double> parameters, std::span<std::uint64_t> cohorts,
+                                     const FirmPath& out) const;
 
 private:
   FirmSpec spec_;

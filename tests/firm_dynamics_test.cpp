@@ -49,7 +49,8 @@ Path run(const FirmDynamics& firms, std::uint64_t seed, std::uint64_t path, std:
   Path out{std::vector<double>(h), std::vector<double>(h), std::vector<double>(h)};
   std::vector<std::uint64_t> cohorts(h + 1);
   std::vector<double> g = growth;
-  firms.simulate(PathStreams(seed, path), scope, g, {}, cohorts, FirmPath{out.births, out.exits, out.stock});
+  EXPECT_EQ(firms.simulate(PathStreams(seed, path), scope, g, {}, cohorts, FirmPath{out.births, out.exits, out.stock}),
+            0u);
   return out;
 }
 
@@ -290,11 +291,35 @@ TEST(FirmDynamics, Reproducible) {
   Path b{std::vector<double>(growth.size()), std::vector<double>(growth.size()), std::vector<double>(growth.size())};
   std::vector<std::uint64_t> dirty(growth.size() + 5, 123456789);
   std::vector<double> g = growth;
-  f.simulate(PathStreams(16, 99), kScope, g, {}, dirty, FirmPath{b.births, b.exits, b.stock});
+  EXPECT_EQ(f.simulate(PathStreams(16, 99), kScope, g, {}, dirty, FirmPath{b.births, b.exits, b.stock}), 0u);
   EXPECT_EQ(b, a);
   // Simulating again with the same scratch gives the same path.
-  f.simulate(PathStreams(16, 99), kScope, g, {}, dirty, FirmPath{b.births, b.exits, b.stock});
+  EXPECT_EQ(f.simulate(PathStreams(16, 99), kScope, g, {}, dirty, FirmPath{b.births, b.exits, b.stock}), 0u);
   EXPECT_EQ(b, a);
+}
+
+TEST(FirmDynamics, OverflowingBirthsOrStockStopThePathAndNameTheYear) {
+  // Expected births 1e15, then 2e15 > kMaxExpectedBirths in year 2.
+  const FirmDynamics doubling(firm_spec(0, 1e15, 1.0, 0.0, {0.0}), 0.0);
+  std::vector<double> g(4, 0.0);
+  std::vector<double> births(4), exits(4), stock(4);
+  std::vector<std::uint64_t> cohorts(5);
+  EXPECT_EQ(doubling.simulate(PathStreams(1, 0), kScope, g, {}, cohorts, FirmPath{births, exits, stock}), 2u);
+  EXPECT_TRUE(std::isfinite(births[0]));
+  EXPECT_EQ(births[0], std::floor(births[0]));
+  for (std::size_t t = 1; t < 4; ++t) EXPECT_TRUE(std::isnan(births[t]) && std::isnan(stock[t])) << t;
+  // A stock beyond 2^53 (no longer exact in a double) in year 1.
+  const FirmDynamics crowded(firm_spec(9'000'000'000'000'000, 1e15, 0.0, 0.0, {0.0}), 0.0);
+  EXPECT_EQ(crowded.simulate(PathStreams(1, 0), kScope, g, {}, cohorts, FirmPath{births, exits, stock}), 1u);
+  EXPECT_TRUE(std::isnan(stock[0]));
+  // Just below: 2^53 - 1e15 - 1e9 firms, births ~ 1e15 +- 3.2e7: in range, exact integers.
+  const FirmDynamics full(firm_spec((std::uint64_t{1} << 53) - 1'000'001'000'000'000, 1e15, 0.0, 0.0, {0.0}), 0.0);
+  std::vector<double> one(1, 0.0);
+  EXPECT_EQ(full.simulate(PathStreams(1, 0), kScope, one, {}, cohorts,
+                          FirmPath{std::span(births).first(1), std::span(exits).first(1), std::span(stock).first(1)}),
+            0u);
+  EXPECT_LE(stock[0], kMaxFirmCount);
+  EXPECT_EQ(stock[0], std::floor(stock[0]));
 }
 
 }  // namespace

@@ -7,7 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <map>
+#include <stdexcept>
+#include <string>
 
 namespace districtcast {
 namespace {
@@ -160,6 +163,34 @@ outputs: {histogram_bins: 20}
     }
   }
   EXPECT_GE(births_bins, 10);
+}
+
+TEST(ResultTables, NonFiniteStatisticsAreFoundWithDistrictMetricYearAndStatistic) {
+  ResultTables tables;
+  tables.quantile_names = {"p5", "p50"};
+  const double inf = std::numeric_limits<double>::infinity();
+  tables.summary.push_back(SummaryRow{"nanshan", "", Metric::gdp, 2030, 1.0, 2.0, 0.1, {0.5, 1.0}});
+  tables.histograms.push_back(HistogramRow{"nanshan", "", Metric::gdp, 2030, -inf, 0.5, 0.05});  // open tails are fine
+  tables.histograms.push_back(HistogramRow{"nanshan", "", Metric::gdp, 2030, 3.0, inf, 0.05});
+  EXPECT_EQ(first_non_finite(tables), "");
+  EXPECT_NO_THROW(check_finite_tables(tables));
+  tables.summary.push_back(SummaryRow{"nanshan", "ai", Metric::gdp, 2031, 1e300, inf, inf, {0.5, 1.0}});
+  EXPECT_EQ(first_non_finite(tables), "district 'nanshan' (sector ai), gdp, 2031: sd is inf");
+  tables.summary.back().sd = 1.0;
+  tables.summary.back().mc_se = 1.0;
+  tables.summary.back().quantiles[1] = std::nan("");
+  EXPECT_EQ(first_non_finite(tables), "district 'nanshan' (sector ai), gdp, 2031: p50 is nan");
+  try {
+    check_finite_tables(tables);
+    FAIL() << "expected a range error";
+  } catch (const std::range_error& e) {
+    EXPECT_NE(std::string(e.what()).find("statistic not finite: district 'nanshan' (sector ai), gdp, 2031: p50 is nan"),
+              std::string::npos)
+        << e.what();
+  }
+  tables.summary.pop_back();
+  tables.histograms.push_back(HistogramRow{"nanshan", "", Metric::gdp, 2030, std::nan(""), 1.0, 0.1});
+  EXPECT_EQ(first_non_finite(tables), "district 'nanshan', gdp, 2030: histogram bin_lower is nan");
 }
 
 }  // namespace

@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <limits>
+#include <stdexcept>
+
 namespace districtcast {
 namespace {
 
@@ -95,6 +98,15 @@ TEST(ResultWriters, FailsClearlyWhenTheDirectoryIsMissing) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("summary.csv"), std::string::npos);
   }
+}
+
+TEST(ResultWriters, NonFiniteStatisticsAreNeverWritten) {
+  const Written w;
+  ResultTables tables = w.tables;
+  tables.summary.at(1).mean = std::numeric_limits<double>::infinity();
+  const testing::TempDir dir;
+  EXPECT_THROW(write_result_files(dir.path(), w.scenario, tables), std::range_error);
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));  // checked before the first file
 }
 
 }  // namespace

@@ -167,5 +167,32 @@ TEST(RunningMoments, AddBatchEqualsSequentialAdds) {
   EXPECT_EQ(batched.max(), one_by_one.max());
 }
 
+TEST(RunningMoments, ConstantBatchesGiveTheExactValueAndZeroVariance) {
+  RunningMoments m;
+  const std::vector<double> batch(128, 164.87212707001282);  // a value whose sum of copies rounds
+  for (int i = 0; i < 5; ++i) m.add_batch(batch);
+  m.add_batch(std::vector<double>(3, 164.87212707001282));
+  EXPECT_EQ(m.mean(), 164.87212707001282);
+  EXPECT_EQ(m.variance(), 0.0);
+  EXPECT_EQ(m.standard_error(), 0.0);
+}
+
+TEST(RunningMoments, MeanOfValuesNearDblMaxStaysFinite) {
+  const double big = std::numeric_limits<double>::max() / 2;
+  std::vector<double> batch(64, big);
+  batch[0] = big * 0.5;  // not constant: the general path, whose plain sum would overflow
+  RunningMoments m;
+  m.add_batch(batch);
+  EXPECT_TRUE(std::isfinite(m.mean()));
+  EXPECT_NEAR(m.mean(), big * (63.5 / 64.0), big * 1e-12);
+  // Values within the GDP ceiling (1e140) never overflow the variance, even far apart.
+  RunningMoments wide;
+  std::vector<double> spread(1024);
+  for (std::size_t i = 0; i < spread.size(); ++i) spread[i] = i % 2 == 0 ? 1e140 : -1e140;
+  for (int i = 0; i < 100; ++i) wide.add_batch(spread);
+  EXPECT_TRUE(std::isfinite(wide.variance()));
+  EXPECT_NEAR(wide.standard_deviation(), 1e140, 1e136);
+}
+
 }  // namespace
 }  // namespace districtcast

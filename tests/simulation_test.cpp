@@ -386,7 +386,7 @@ TEST(Simulation, GdpOverflowIsReportedWithDistrictYearAndPath) {
 base_year: 2024
 horizon: 200
 districts:
-  - {id: boom, gdp: 1e300, growth: {mean: 5, volatility: 0}}
+  - {id: boom, gdp: 1e120, growth: {mean: 5, volatility: 0}}
 )yaml");
   const Simulation simulation(scenario);
   std::vector<double> values(simulation.layout().cell_count());
@@ -396,10 +396,19 @@ districts:
     FAIL() << "expected an overflow error";
   } catch (const std::overflow_error& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find("district 'boom'"), std::string::npos) << message;
-    EXPECT_NE(message.find("in 2028"), std::string::npos) << message;  // 1e300 e^(5t) > 1.8e308 first at t = 4
-    EXPECT_NE(message.find("path 3"), std::string::npos) << message;
+    EXPECT_NE(message.find("district 'boom': gdp overflows"), std::string::npos) << message;
+    EXPECT_NE(message.find("from 2034"), std::string::npos) << message;  // 1e120 e^(5t) > 1e140 first at t = 10
+    EXPECT_NE(message.find("on 1 of 1 paths (first: path 3)"), std::string::npos) << message;
   }
+  // The counting overload records instead of throwing and flags the path.
+  NumericFaults faults;
+  std::vector<std::uint8_t> faulted(1, 0);
+  simulation.simulate_paths(1, 3, 1, work, values, faults, faulted);
+  EXPECT_EQ(faulted[0], 1);
+  const FaultRecord r = faults.at(0, FaultKind::gdp_overflow);
+  EXPECT_EQ(r.paths, 1u);
+  EXPECT_EQ(r.first_path, 3u);
+  EXPECT_EQ(r.first_year, 10u);
 }
 
 TEST(Simulation, ExplodingBirthRatesAreReported) {
@@ -420,8 +429,9 @@ districts:
     FAIL() << "expected an overflow error";
   } catch (const std::overflow_error& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find("district 'a'"), std::string::npos) << message;
-    EXPECT_NE(message.find("exceed 1e15"), std::string::npos) << message;
+    EXPECT_NE(message.find("district 'a': firm counts overflow"), std::string::npos) << message;
+    // 40000 * 3^(t-1) > 1e15 first at t = 23 (3^22 = 3.1e10).
+    EXPECT_NE(message.find("from 2047"), std::string::npos) << message;
   }
 }
 
