@@ -2,9 +2,11 @@
 
 #include "engine/scenario_compose_detail.hpp"
 #include "engine/scenario_loader.hpp"
+#include "engine/scenario_yaml_guard.hpp"
 #include "engine/sha256.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -909,7 +911,21 @@ std::optional<std::string> read_text_file(const std::filesystem::path& file, std
 std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& display, std::vector<Diagnostic>& errors) {
   Validator v(display);
   try {
-    return YAML::Load(std::string(text));
+    if (const auto problem = check_yaml_text(text)) {
+      v.error_at(problem->mark, "", problem->message);
+    } else {
+      YAML::Node root = YAML::Load(std::string(text));
+      if (const auto documents = check_single_document(text)) {
+        v.error_at(documents->mark, "", documents->message);
+      } else if (const auto limit = check_yaml_document(root)) {
+        v.error_at(limit->mark, "", limit->message);
+      } else {
+        return root;
+      }
+    }
+  } catch (const YAML::DeepRecursion& e) {
+    v.error_at(e.mark, "", fmt::format("nested more than {} levels deep (lists and mappings inside each other)",
+                                       kMaxYamlDepth));
   } catch (const YAML::Exception& e) {
     if (const auto tab = first_indentation_tab(text); tab && (e.mark.line < 0 || tab->line <= e.mark.line)) {
       v.error_at(*tab, "", "tab character in indentation: YAML indents with spaces only");

@@ -367,13 +367,44 @@ void check_even_paths(Validator& v, const YAML::Node& root, const Scenario& s) {
   }
 }
 
+/// paths x horizon (and precision.max_paths x horizon) within kMaxPathYears.
+void check_path_years(Validator& v, const YAML::Node& root, const Scenario& s) {
+  const auto over = [&](std::uint64_t paths) { return static_cast<double>(paths) * s.horizon > kMaxPathYears; };
+  const auto message = [&](std::uint64_t paths) {
+    return fmt::format("{} paths x {} years is over the limit of {:.0e} path-years (docs/scenario-format.md, "
+                       "\"Limits\")",
+                       paths, s.horizon, kMaxPathYears);
+  };
+  if (over(s.paths)) {
+    const auto n = Validator::optional(root, "paths");
+    v.error(n ? *n : root, "paths", message(s.paths));
+  } else if (s.precision && over(s.precision->max_paths)) {
+    v.error(root["precision"], "precision.max_paths", message(s.precision->max_paths));
+  }
+}
+
+/// True for a mapping with none of the keys every scenario has (base_year, horizon, districts; or extends,
+/// which may bring them): some other YAML file, not a scenario with mistakes, so one message says so
+/// instead of one per key.
+bool is_foreign_mapping(const YAML::Node& root) {
+  if (!root.IsMap()) return false;
+  for (const char* key : {"base_year", "horizon", "districts", "extends"}) {
+    if (Validator::optional(root, key)) return false;
+  }
+  return true;
+}
+
 Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& default_name) {
   Scenario s;
-  if (!v.check_map(root, "", to_strings({"kind", "extends", "sweep", "name", "description", "base_year", "horizon", "paths", "seed", "units",
-                                          "national", "districts", "correlation", "thresholds", "overtaking",
-                                          "outputs", "precision", "antithetic", "scheduled_shocks"}))) {
+  const auto keys = to_strings({"kind", "extends", "sweep", "name", "description", "base_year", "horizon", "paths",
+                                "seed", "units", "national", "districts", "correlation", "thresholds", "overtaking",
+                                "outputs", "precision", "antithetic", "scheduled_shocks"});
+  if (is_foreign_mapping(root)) {
+    v.error(root, "", "not a districtcast scenario: it has none of base_year, horizon and districts, which every "
+                      "scenario has (docs/scenario-format.md)");
     return s;
   }
+  if (!v.check_map(root, "", keys)) return s;
   s.name = default_name;
   if (auto n = Validator::optional(root, "name")) s.name = v.string(*n, "name").value_or(default_name);
   if (!std::regex_match(s.name, kScenarioNamePattern)) {
@@ -421,6 +452,7 @@ Scenario read_scenario(Validator& v, const YAML::Node& root, const std::string& 
     if (s.antithetic) check_even_paths(v, root, s);
   }
   if (auto n = Validator::optional(root, "scheduled_shocks")) read_scheduled_shocks(v, *n, "scheduled_shocks", s);
+  check_path_years(v, root, s);
   s.parameters = v.take_parameters();
   return s;
 }

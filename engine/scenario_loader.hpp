@@ -14,7 +14,7 @@
 namespace districtcast {
 
 /// Largest scenario file accepted, in bytes.
-inline constexpr std::uintmax_t kMaxScenarioBytes = 16u * 1024u * 1024u;
+inline constexpr std::uintmax_t kMaxScenarioBytes = std::uintmax_t{16} * 1024 * 1024;
 /// Largest horizon accepted.
 inline constexpr int kMaxHorizon = 200;
 /// Largest number of districts accepted.
@@ -27,6 +27,10 @@ inline constexpr std::size_t kMaxScheduledShocks = 100;
 inline constexpr std::size_t kMaxDefaultOvertakingDistricts = 12;
 /// Most `overtaking` pairs (each costs 2 counters per year).
 inline constexpr std::size_t kMaxOvertakingPairs = 2000;
+/// Most paths x horizon (with a precision target, precision.max_paths x horizon) a scenario may ask for:
+/// 10^11 path-years is days of computing even for one district (the resource guard, --max-time, refuses
+/// much less by default).
+inline constexpr double kMaxPathYears = 1e11;
 
 /// Either a validated scenario or every problem found (never both).
 struct LoadResult {

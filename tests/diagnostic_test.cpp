@@ -98,3 +98,37 @@ TEST(ClosestMatch, PrefersTheNearestCandidate) {
 
 }  // namespace
 }  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+TEST(DiagnosticOneLine, LineBreaksInAnEchoedValueAreEscaped) {
+  const Diagnostic d{"x.yaml", "horizon", "expected a whole number, got 'three\nyears'", 3, 10};
+  EXPECT_EQ(d.to_string(), "x.yaml: horizon: expected a whole number, got 'three\\nyears' (line 3, col 10)");
+}
+
+TEST(DiagnosticOneLine, AHugeEchoedValueIsCutInItsMiddleKeepingTheReason) {
+  const std::string value(100000, 'x');
+  const Diagnostic d{"x.yaml", "name", "'" + value + "' cannot name an output directory", 1, 7};
+  const std::string line = d.to_string();
+  EXPECT_LT(line.size(), 800u);
+  EXPECT_NE(line.find("bytes)…"), std::string::npos) << line;
+  EXPECT_NE(line.find("' cannot name an output directory (line 1, col 7)"), std::string::npos) << line;
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+}
+
+TEST(ClosestMatch, AWordLongerThanAnyKeyIsNotCompared) {
+  EXPECT_EQ(closest_match(std::string(kMaxSuggestionLength + 1, 'k'), {"seed"}), "");
+  EXPECT_EQ(closest_match("sed", {"seed", "paths"}), "seed");
+}
+
+TEST(EditDistance, RollingRowsGiveTheFullMatrixResults) {
+  EXPECT_EQ(edit_distance("rnu", "run"), 1u);
+  EXPECT_EQ(edit_distance("", "abc"), 3u);
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
+  EXPECT_EQ(edit_distance("ca", "abc"), 3u);  // optimal string alignment (not Damerau): 3
+  EXPECT_EQ(edit_distance(std::string(5000, 'a'), std::string(5000, 'a')), 0u);
+}
+
+}  // namespace
+}  // namespace districtcast

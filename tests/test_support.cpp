@@ -5,16 +5,23 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <cmath>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace districtcast::testing {
 
@@ -34,6 +41,47 @@ std::string tiny_scenario(const std::string& name, double mean, const std::strin
          "districts:\n  - id: a\n    gdp: 100\n    growth: {mean: " + std::to_string(mean) +
          ", volatility: 0.02}\n    firms: {stock: 1000, births: {rate: 100}, exit_hazard: [0.1]}\n  - id: b\n"
          "    gdp: 80\n    growth: {mean: 0.03, volatility: 0.01}\n" + extra;
+}
+
+ScratchMount ScratchMount::tmpfs(const fs::path& directory, std::size_t bytes) {
+  ScratchMount m;
+  m.directory_ = directory;
+  fs::create_directories(directory);
+  if (::geteuid() != 0) {
+    m.why_not_ = "mounting a small tmpfs needs root";
+  } else if (::mount("tmpfs", directory.c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
+                     ("size=" + std::to_string(bytes)).c_str()) != 0) {
+    m.why_not_ = std::string("mount tmpfs: ") + std::strerror(errno);
+  } else {
+    m.mounted_ = true;
+  }
+  return m;
+}
+
+ScratchMount ScratchMount::read_only(const fs::path& directory) {
+  ScratchMount m;
+  m.directory_ = directory;
+  fs::create_directories(directory);
+  if (::geteuid() != 0) {
+    m.why_not_ = "a read-only bind mount needs root";
+  } else if (::mount(directory.c_str(), directory.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+    m.why_not_ = std::string("bind mount: ") + std::strerror(errno);
+  } else if (::mount(nullptr, directory.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0) {
+    m.why_not_ = std::string("remount read-only: ") + std::strerror(errno);
+    ::umount2(directory.c_str(), MNT_DETACH);
+  } else {
+    m.mounted_ = true;
+  }
+  return m;
+}
+
+ScratchMount::ScratchMount(ScratchMount&& other) noexcept
+    : directory_(std::move(other.directory_)), mounted_(other.mounted_), why_not_(std::move(other.why_not_)) {
+  other.mounted_ = false;
+}
+
+ScratchMount::~ScratchMount() {
+  if (mounted_) ::umount2(directory_.c_str(), MNT_DETACH);
 }
 
 TempDir::TempDir() {
@@ -93,14 +141,29 @@ std::string drain(int fd) {
 }  // namespace
 
 CommandResult run_cli(const std::vector<std::string>& args, const fs::path& cwd) {
+  CliGuard guard;
+  guard.cwd = cwd;
+  guard.timeout = std::chrono::hours(1);
+  return run_cli_guarded(args, guard);
+}
+
+CommandResult run_cli_guarded(const std::vector<std::string>& args, const CliGuard& guard) {
   const fs::path out_file = fs::temp_directory_path() / ("districtcast-out-" + std::to_string(::getpid()) + "-" +
                                                          std::to_string(std::random_device{}()));
   const fs::path err_file = fs::path(out_file.string() + ".err");
   const DefaultTestCatalog& catalog = default_test_catalog();
   const pid_t child = ::fork();
   if (child == 0) {
-    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
+    if (!guard.cwd.empty() && ::chdir(guard.cwd.c_str()) != 0) ::_exit(127);
     catalog.export_unless_set();
+    if (guard.without_file_permission_override && ::geteuid() == 0) {
+      // Root keeps the capabilities of its bounding set across exec: dropping these two there makes the
+      // command subject to file permissions like any user.
+      if (::prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) != 0 ||
+          ::prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0) != 0) {
+        ::_exit(126);
+      }
+    }
     const int in = ::open("/dev/null", O_RDONLY);
     const int out = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -115,10 +178,21 @@ CommandResult run_cli(const std::vector<std::string>& args, const fs::path& cwd)
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
-  int status = 0;
-  ::waitpid(child, &status, 0);
   CommandResult result;
+  int status = 0;
+  struct rusage usage {};
+  const auto deadline = std::chrono::steady_clock::now() + guard.timeout;
+  while (::wait4(child, &status, WNOHANG, &usage) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(child, SIGKILL);
+      ::wait4(child, &status, 0, &usage);
+      result.timed_out = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.max_rss_kib = usage.ru_maxrss;
   const int out_fd = ::open(out_file.c_str(), O_RDONLY);
   const int err_fd = ::open(err_file.c_str(), O_RDONLY);
   result.out = drain(out_fd);

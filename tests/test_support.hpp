@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -50,11 +51,45 @@ private:
   std::filesystem::path path_;
 };
 
+/// A small file system mounted for one test (root only: tmpfs and bind mounts need CAP_SYS_ADMIN), unmounted
+/// on destruction. Lets a test fill a disk or make a directory read-only even for root.
+class ScratchMount {
+public:
+  /// A tmpfs of `bytes` at `directory` (created if absent); check ok() (false: not root or mounts refused).
+  static ScratchMount tmpfs(const std::filesystem::path& directory, std::size_t bytes);
+  /// `directory` bind-mounted over itself read-only; check ok().
+  static ScratchMount read_only(const std::filesystem::path& directory);
+  ScratchMount(ScratchMount&& other) noexcept;
+  ScratchMount& operator=(ScratchMount&&) = delete;
+  ScratchMount(const ScratchMount&) = delete;
+  ScratchMount& operator=(const ScratchMount&) = delete;
+  ~ScratchMount();
+  [[nodiscard]] bool ok() const noexcept { return mounted_; }
+  /// Why the mount could not be made (for GTEST_SKIP), when !ok().
+  [[nodiscard]] const std::string& why_not() const noexcept { return why_not_; }
+
+private:
+  ScratchMount() = default;
+  std::filesystem::path directory_;
+  bool mounted_ = false;
+  std::string why_not_;
+};
+
 /// Output of a finished command.
 struct CommandResult {
   int exit_code = -1;
   std::string out;  ///< stdout
   std::string err;  ///< stderr
+  long max_rss_kib = 0;    ///< peak resident memory of the command (KiB; from wait4)
+  bool timed_out = false;  ///< killed (SIGKILL) after CliGuard::timeout; exit_code is then 128 + 9
+};
+
+/// How run_cli_guarded() runs a command: a hang detector (not a speed check: keep it generous) and,
+/// for a test run as root, whether the command loses root's power to read and write any file.
+struct CliGuard {
+  std::filesystem::path cwd;                         ///< working directory (empty: the test's)
+  std::chrono::seconds timeout{120};                 ///< killed after this long
+  bool without_file_permission_override = false;     ///< drop CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH (root)
 };
 
 /// Runs the districtcast executable with `args` (each passed as one argument, no shell), in `cwd` if
@@ -62,6 +97,9 @@ struct CommandResult {
 /// the command records into a per-test-process catalog in the temp directory (removed at exit), so tests
 /// never write outputs/catalog.sqlite under their working directory.
 CommandResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& cwd = {});
+
+/// run_cli() with a time limit and the peak memory measured (see CliGuard).
+CommandResult run_cli_guarded(const std::vector<std::string>& args, const CliGuard& guard);
 
 /// Starts the districtcast executable with `args` in the background (cwd `cwd` if given; stdin, stdout and
 /// stderr on /dev/null) and returns its process id.
