@@ -101,13 +101,17 @@ int batch_command(const Args& args) {
     return kUsageOrInvalidInput;
   }
   std::size_t valid = 0;
+  double total_seconds = 0.0;  // estimated, of the scenarios that may run
   for (auto& job : plan.jobs) {
     if (!job.scenario) continue;
-    if (auto problem = apply_run_flags(*job.scenario, flags); !problem.empty()) {
+    std::string problem = apply_run_flags(*job.scenario, flags);
+    if (problem.empty()) problem = resource_refusal(*job.scenario, flags);
+    if (!problem.empty()) {
       job.errors.push_back(Diagnostic{job.file, "", problem, 0, 0});
       job.scenario.reset();
       continue;
     }
+    total_seconds += estimate_resources(*job.scenario, flags.threads).seconds;
     ++valid;
   }
   for (const auto& job : plan.jobs) {
@@ -115,6 +119,13 @@ int batch_command(const Args& args) {
   }
   if (valid == 0) {
     fmt::print(stderr, "districtcast batch: no valid scenario to run ({} invalid); nothing was written\n", plan.jobs.size());
+    return kUsageOrInvalidInput;
+  }
+  if (!flags.force && flags.limits.max_seconds && total_seconds > *flags.limits.max_seconds) {
+    fmt::print(stderr,
+               "districtcast batch: refused to start: the {} scenarios are estimated to take {} in all, over the "
+               "time limit of {} (--max-time); raise it or run anyway with --force; nothing was written\n",
+               valid, human_duration(total_seconds), human_duration(*flags.limits.max_seconds));
     return kUsageOrInvalidInput;
   }
 

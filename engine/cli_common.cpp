@@ -1,6 +1,8 @@
 #include "engine/cli_common.hpp"
 
 #include "engine/cli.hpp"
+#include "engine/progress.hpp"
+#include "engine/scenario_loader.hpp"
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -95,6 +97,11 @@ void add_run_flag_options(boost::program_options::options_description& options, 
       "max-paths", po::value(&o.max_paths)->value_name("N"), "cap on paths with --precision (default 10,000,000)")(
       "threads,j", po::value(&o.threads)->value_name("N"),
       "worker threads, 1..1024 (default: all cores); results are identical for any N")(
+      "max-time", po::value(&o.max_time)->value_name("DURATION"),
+      "refuse to start a scenario estimated to take longer, e.g. 30m, 6h, 2d (default 24h; docs/cli.md)")(
+      "max-memory", po::value(&o.max_memory)->value_name("SIZE"),
+      "refuse to start a scenario estimated to need more memory, e.g. 512M, 8G (default half the RAM)")(
+      "force", po::bool_switch(&o.force), "run even when the estimate is over --max-time or --max-memory")(
       "no-report", po::bool_switch(&o.no_report), "do not write report.html")(
       "catalog", po::value(&o.catalog)->value_name("PATH"),
       "run catalog (SQLite) to record in (default $DISTRICTCAST_CATALOG, else outputs/catalog.sqlite)")(
@@ -131,7 +138,27 @@ std::string parse_run_flags(const RunFlagText& o, RunFlags& flags) {
     }
     flags.precision = target;
   }
+  if (!o.max_time.empty()) {
+    const auto seconds = parse_duration(o.max_time);
+    if (!seconds) return fmt::format("--max-time expects a duration such as 90s, 30m, 6h or 2d, got '{}'", o.max_time);
+    flags.limits.max_seconds = *seconds;
+  }
+  if (!o.max_memory.empty()) {
+    const auto bytes = parse_size(o.max_memory);
+    if (!bytes) return fmt::format("--max-memory expects a size such as 512M or 8G, got '{}'", o.max_memory);
+    flags.limits.max_memory_bytes = *bytes;
+  }
+  flags.force = o.force;
   return "";
+}
+
+std::string resource_refusal(const Scenario& scenario, const RunFlags& flags) {
+  if (flags.force) return "";
+  const std::string problem = limit_problem(estimate_resources(scenario, flags.threads), flags.limits);
+  if (problem.empty()) return "";
+  return fmt::format("{}: refused to start: {}. Use fewer --paths or --threads, raise --max-time/--max-memory, "
+                     "or run anyway with --force",
+                     scenario.name, problem);
 }
 
 std::string apply_run_flags(Scenario& scenario, const RunFlags& flags) {
@@ -156,6 +183,11 @@ std::string apply_run_flags(Scenario& scenario, const RunFlags& flags) {
   }
   if (scenario.antithetic && scenario.paths % 2 != 0) {
     return fmt::format("the scenario uses antithetic pairs, so --paths must be even (got {})", scenario.paths);
+  }
+  if (const auto most = std::max(scenario.paths, scenario.precision ? scenario.precision->max_paths : 0);
+      static_cast<double>(most) * scenario.horizon > kMaxPathYears) {
+    return fmt::format("{} paths x {} years is over the limit of {:.0e} path-years", with_thousands(most),
+                       scenario.horizon, kMaxPathYears);
   }
   if (scenario.precision) {
     if (!flags.max_paths) scenario.precision->max_paths = std::max(scenario.precision->max_paths, scenario.paths);

@@ -2,6 +2,7 @@
 /// \file Helpers shared by the CLI's subcommands (only the CLI sees these and Boost.Program_options).
 
 #include "engine/diagnostic.hpp"
+#include "engine/resource_estimate.hpp"
 #include "engine/scenario.hpp"
 #include "engine/scenario_compose.hpp"
 
@@ -45,13 +46,16 @@ struct RunFlagText {
   std::string paths, seed, threads, precision, max_paths;
   std::string catalog;           ///< --catalog PATH ("" = default, see catalog_path)
   std::vector<std::string> set;  ///< every --set KEY=VALUE
+  std::string max_time, max_memory;  ///< --max-time DURATION, --max-memory SIZE ("" = the defaults)
+  bool force = false;                ///< --force: run even when over a resource limit
   bool no_report = false;
   bool quiet = false;
 };
 
-/// Adds --set, --paths, --seed, --precision, --max-paths, --threads, --no-report, --catalog and --quiet to `options`
+/// Adds --set, --paths, --seed, --precision, --max-paths, --threads, --max-time, --max-memory, --force,
+/// --no-report, --catalog and --quiet to `options`
 /// (`scope` completes the help texts: "the scenario" or "every scenario").
-void add_run_flag_options(boost::program_options::options_description& options, RunFlagText& text,
+void add_run_flag_options(boost::program_options::options_description& options, RunFlagText& o,
                           const std::string& scope);
 
 /// The numeric flags of `run` and `batch`, parsed.
@@ -59,10 +63,16 @@ struct RunFlags {
   std::optional<std::uint64_t> paths, seed, max_paths;
   std::optional<double> precision;
   unsigned threads = 1;  ///< default: all cores
+  ResourceLimits limits = default_resource_limits();  ///< --max-time, --max-memory
+  bool force = false;                                  ///< --force: no resource limits
 };
 
+/// Why the resolved `scenario` must not run under `flags` (its estimate is over --max-time or --max-memory,
+/// and there is no --force): one sentence with the estimate, the limit and the way out; "" when it may run.
+[[nodiscard]] std::string resource_refusal(const Scenario& scenario, const RunFlags& flags);
+
 /// Parses --paths, --seed, --threads, --precision and --max-paths; returns a usage message or "".
-[[nodiscard]] std::string parse_run_flags(const RunFlagText& text, RunFlags& flags);
+[[nodiscard]] std::string parse_run_flags(const RunFlagText& o, RunFlags& flags);
 
 /// Applies --paths/--seed/--precision/--max-paths to a validated scenario (after its file and any --set);
 /// records each in provenance.overrides ("paths=N", "seed=N", "precision.target=X", "precision.max_paths=N");

@@ -189,6 +189,10 @@ int run_command(const Args& args) {
   }
   Scenario scenario = std::move(loaded.scenarios.front());
   if (auto problem = apply_run_flags(scenario, flags); !problem.empty()) return usage_error("run", problem);
+  if (auto refusal = resource_refusal(scenario, flags); !refusal.empty()) {
+    fmt::print(stderr, "districtcast run: {}; nothing was run\n", refusal);
+    return kUsageOrInvalidInput;
+  }
 
   const bool default_location = o.out.empty();
   const std::filesystem::path target =

@@ -9,7 +9,9 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
+#include <thread>
 
 namespace districtcast::cli {
 namespace po = boost::program_options;
@@ -103,7 +105,8 @@ int validate_command(const Args& args) {
       const std::string& base = s.provenance.variant_of.empty() ? s.name : s.provenance.variant_of;
       fmt::print("{}: ok (sweep of {} variants of {}; first: {})\n", file, loaded.sweep_size(), base, describe(s));
     } else {
-      fmt::print("{}: ok ({})\n", file, describe(s));
+      fmt::print("{}: ok ({}; estimated {})\n", file, describe(s),
+                 describe(estimate_resources(s, std::max(1u, std::thread::hardware_concurrency()))));
     }
   }
   return status;

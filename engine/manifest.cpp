@@ -1,4 +1,5 @@
 #include "engine/manifest.hpp"
+#include "engine/output_file.hpp"
 
 #include "engine/result_writers.hpp"
 #include "engine/scenario_json.hpp"
@@ -99,10 +100,9 @@ void write_manifest(const std::filesystem::path& dir, const Scenario& scenario, 
   }
   doc["files_sha256"] = files;
   doc["resolved_scenario"] = to_json(scenario);
-  std::ofstream out(dir / kManifestFileName, std::ios::binary);
-  out << doc.dump(2) << '\n';
+  OutputFile out(dir / kManifestFileName);
+  out.print("{}\n", doc.dump(2));
   out.close();
-  if (!out) throw std::runtime_error(fmt::format("error writing {}", (dir / kManifestFileName).string()));
 }
 
 }  // namespace districtcast

@@ -4,39 +4,39 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iterator>
-#include <stdexcept>
 #include <string>
-#include <utility>
 
 namespace districtcast {
 
-/// A file that throws std::runtime_error naming the file on any write failure; must be closed explicitly
-/// (close() reports errors that only show when the data reaches the disk, e.g. a full disk).
+/// A file that throws std::runtime_error on any failure, naming the file and the system's reason
+/// ("cannot write DIR/histograms.csv: No space left on device"); must be closed explicitly (close() reports
+/// errors that only show when the last data is written, e.g. a full disk). Not copyable.
 class OutputFile {
 public:
-  /// Creates (truncates) `path`; throws if it cannot.
-  explicit OutputFile(std::filesystem::path path) : path_(std::move(path)), out_(path_, std::ios::binary) {
-    if (!out_) throw std::runtime_error(fmt::format("cannot create {}", path_.string()));
-  }
-  /// Appends formatted text.
+  /// Creates (truncates) `path` with mode 0644; throws if it cannot ("cannot create FILE: Permission denied").
+  explicit OutputFile(std::filesystem::path path);
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  /// Closes the file without reporting errors (an exception is already on its way, or close() was called).
+  ~OutputFile();
+
+  /// Appends formatted text (written in 64 KiB chunks; throws on the first failed write).
   template <typename... Args>
   void print(fmt::format_string<Args...> format, Args&&... args) {
-    buffer_.clear();
     fmt::format_to(std::back_inserter(buffer_), format, std::forward<Args>(args)...);
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    if (buffer_.size() >= kChunk) flush();
   }
-  /// Flushes and closes; throws if anything failed since construction.
-  void close() {
-    out_.flush();
-    out_.close();
-    if (!out_) throw std::runtime_error(fmt::format("error writing {} (disk full?)", path_.string()));
-  }
+  /// Writes what is buffered and closes; throws if anything failed.
+  void close();
 
 private:
+  static constexpr std::size_t kChunk = 64 * 1024;
+  /// Writes the buffer out; throws with errno's text on failure.
+  void flush();
+
   std::filesystem::path path_;
-  std::ofstream out_;
+  int fd_ = -1;
   std::string buffer_;
 };
 

@@ -13,10 +13,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <thread>
@@ -451,6 +453,73 @@ TEST(CliRun, InterruptedDefaultRunLeavesNoEmptyOutputsTree) {
   ::kill(child, SIGTERM);
   EXPECT_EQ(testing::wait_exit_code(child), 130);
   EXPECT_TRUE(fs::is_empty(tmp.path())) << "outputs/ was left behind";
+}
+
+}  // namespace
+}  // namespace districtcast
+
+namespace districtcast {
+namespace {
+
+/// Every entry under `dir` (recursively), for messages.
+std::string listing(const fs::path& dir) {
+  std::string text;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) text += e.path().string() + "\n";
+  return text;
+}
+
+TEST(CliRunDisks, AFullDiskIsAClearErrorAndLeavesNoDirectory) {
+  const testing::TempDir tmp;
+  const fs::path disk = tmp.path() / "disk";
+  const auto mount = testing::ScratchMount::tmpfs(disk, 256 * 1024);  // far less than trillion_club's results
+  if (!mount.ok()) GTEST_SKIP() << mount.why_not();
+  const auto r = run_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "2000", "--quiet",
+                          "--out", (disk / "r").string()});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing was written"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(fs::is_empty(disk)) << listing(disk);
+}
+
+TEST(CliRunDisks, AReadOnlyOutputDirectoryIsAClearErrorAndLeavesNothing) {
+  const testing::TempDir tmp;
+  const fs::path locked = tmp.path() / "locked";
+  std::optional<testing::ScratchMount> mount;
+  if (::geteuid() == 0) {
+    mount.emplace(testing::ScratchMount::read_only(locked));
+    if (!mount->ok()) GTEST_SKIP() << mount->why_not();
+  } else {
+    fs::create_directories(locked);
+    fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
+  }
+  for (const std::string& out : std::vector<std::string>{(locked / "r").string(), ""}) {
+    std::vector<std::string> args{"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "200", "--quiet"};
+    if (!out.empty()) args.insert(args.end(), {"--out", out});
+    const auto r = run_cli(args, locked);  // without --out: outputs/ under the read-only working directory
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_TRUE(r.err.find("Read-only file system") != std::string::npos ||
+                r.err.find("Permission denied") != std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(fs::is_empty(locked)) << listing(locked);
+  }
+}
+
+TEST(CliRunSignals, SigtermWithOutLeavesNoResultDirectory) {
+  const testing::TempDir tmp;
+  const fs::path out = tmp.path() / "r";
+  const pid_t child = testing::spawn_cli(
+      {"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "100000000", "--out", out.string()});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  bool started = false;
+  while (!started && std::chrono::steady_clock::now() < deadline) {
+    for (const auto& e : fs::directory_iterator(tmp.path())) started |= e.path().filename().string().find(".r.partial") == 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(started);
+  ::kill(child, SIGTERM);
+  EXPECT_EQ(testing::wait_exit_code(child), 130);
+  EXPECT_TRUE(fs::is_empty(tmp.path())) << listing(tmp.path());
 }
 
 }  // namespace
