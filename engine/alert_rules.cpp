@@ -202,6 +202,7 @@ std::string parse_condition(std::string_view condition, AlertRule& rule) {
     }
     if (f.key == Key::metric && !metric_from_string(value)) {
       std::vector<std::string> names;
+      names.reserve(kAllMetrics.size());
       for (Metric m : kAllMetrics) names.emplace_back(to_string(m));
       const std::string suggestion = closest_match(value, names);
       return fmt::format("unknown metric '{}'{}", value,

@@ -135,6 +135,7 @@ std::string parse_options(const CompareArgs& o, CompareFormat& format, CompareOp
     const auto m = metric_from_string(name);
     if (!m) {
       std::vector<std::string> names;
+      names.reserve(kAllMetrics.size());
       for (Metric known : kAllMetrics) names.emplace_back(to_string(known));
       const std::string suggestion = closest_match(name, names);
       return fmt::format("--metric: unknown metric '{}'{}", name,

@@ -336,6 +336,7 @@ int history_command(const Args& args) {
   }
   if (!metric_from_string(o.metric)) {
     std::vector<std::string> names;
+    names.reserve(kAllMetrics.size());
     for (Metric m : kAllMetrics) names.emplace_back(to_string(m));
     const std::string best = closest_match(o.metric, names);
     return usage_error(kCommand, fmt::format("--metric: unknown metric '{}'{}", o.metric,

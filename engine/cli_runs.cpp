@@ -181,6 +181,7 @@ void print_runs(const std::vector<RunRecord>& runs, const std::string& format) {
     return;
   }
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(runs.size());
   for (const auto& r : runs) {
     rows.push_back({std::to_string(r.id), r.started_at, shorten_tail(r.scenario, kScenarioWidth),
                     std::string(shown_status(r.status, r.process)), grouped(r.paths), std::to_string(r.seed), wall_text(r.wall_seconds),
@@ -223,6 +224,7 @@ void print_batches(const std::vector<BatchRecord>& batches, const std::string& f
     return;
   }
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(batches.size());
   for (const auto& b : batches) {
     rows.push_back({std::to_string(b.id), b.started_at, shorten_tail(b.name, kScenarioWidth),
                     std::string(shown_status(b.status, b.process)), fmt::format("{}/{}", b.scenarios_succeeded, b.scenarios_total),

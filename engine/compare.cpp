@@ -88,7 +88,7 @@ public:
     for (std::size_t i = 0; i < a.tables.quantile_names.size(); ++i) {
       const auto& names_b = b.tables.quantile_names;
       const auto j = std::find(names_b.begin(), names_b.end(), a.tables.quantile_names[i]);
-      if (j != names_b.end()) common_quantiles_.push_back({i, static_cast<std::size_t>(j - names_b.begin())});
+      if (j != names_b.end()) common_quantiles_.emplace_back(i, static_cast<std::size_t>(j - names_b.begin()));
     }
   }
 

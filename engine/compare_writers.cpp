@@ -104,7 +104,7 @@ std::vector<std::pair<GroupKey, std::vector<const CompareRow*>>> group_rows(cons
     const std::string second = thresholds ? row.stat.substr(row.stat.find(':') + 1) : row.sector;
     GroupKey key{row.district, second, std::string(to_string(row.metric)), row.year};
     const auto [it, inserted] = index.emplace(key, groups.size());
-    if (inserted) groups.push_back({std::move(key), {}});
+    if (inserted) groups.emplace_back(std::move(key), std::vector<const CompareRow*>{});
     groups[it->second].second.push_back(&row);
   }
   return groups;
@@ -187,7 +187,7 @@ std::string threshold_table(const ComparedPair& pair) {
     cols(above, cells);
     cols(reached, cells);
     const bool flagged = (above && above->beyond_noise) || (reached && reached->beyond_noise);
-    cells.push_back(flagged ? "*" : " ");
+    cells.emplace_back(flagged ? "*" : " ");
     table.add(std::move(cells));
   }
   return table.empty() ? "" : table.render();

@@ -31,7 +31,7 @@ public:
   void close();
 
 private:
-  static constexpr std::size_t kChunk = 64 * 1024;
+  static constexpr std::size_t kChunk = std::size_t{64} * 1024;
   /// Writes the buffer out; throws with errno's text on failure.
   void flush();
 

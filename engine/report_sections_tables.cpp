@@ -70,9 +70,9 @@ std::string probability_table(const std::vector<Member>& members) {
         first_row = false;
       }
       html += "<td>" + escape(name) + "</td>";
-      auto above_cells = [&](int year) {
+      auto above_cells = [&, &district = id](int year) {  // (clang < 16 cannot capture a structured binding)
         for (const auto& m : members) {
-          const auto* r = threshold_row(*m.run, id, t, year);
+          const auto* r = threshold_row(*m.run, district, t, year);
           html += "<td class=\"num\">" + (r ? probability_cell(r->p_above, r->mc_se) : std::string("\u2014")) + "</td>";
         }
       };
