@@ -14,7 +14,8 @@ namespace {
 constexpr double kMaxDouble = std::numeric_limits<double>::max();
 
 /// Largest |bucket index| allowed; leaves headroom for growth slack in int32 arithmetic.
-constexpr double kMaxAbsIndex = static_cast<double>(std::numeric_limits<std::int32_t>::max() / 4);
+constexpr std::int32_t kMaxAbsIndexInt = std::numeric_limits<std::int32_t>::max() / 4;  // whole buckets
+constexpr double kMaxAbsIndex = kMaxAbsIndexInt;
 
 /// Smallest slack (in buckets) added whenever a store grows.
 constexpr std::int64_t kMinSlack = 16;

@@ -16,6 +16,7 @@ using svg::format_number;
 
 std::string batch_summary(const std::vector<RunData>& runs) {
   std::vector<Member> members;
+  members.reserve(runs.size());
   for (const auto& r : runs) members.push_back({&r, "", svg::kBlue, false});
   const auto districts = all_districts(members);
   std::string html;

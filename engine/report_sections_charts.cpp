@@ -189,7 +189,7 @@ std::string crossing_figure(const std::vector<Member>& members, const std::strin
   if (!any) return "";
   svg::BarChartSpec spec;
   for (int y = lo; y <= hi; ++y) spec.categories.push_back(std::to_string(y));
-  spec.categories.push_back("never");
+  spec.categories.emplace_back("never");
   spec.muted_category = spec.categories.size() - 1;
   spec.cumulative_count = spec.categories.size() - 1;
   spec.x_title = "first year at or above the threshold";

@@ -41,7 +41,7 @@ std::string probability_table(const std::vector<Member>& members) {
   if (mid != last) measures.push_back(fmt::format("P(above) in {}", mid));
   measures.push_back(fmt::format("P(above) in {}", last));
   measures.push_back(fmt::format("P(reached by {})", last));
-  measures.push_back("median first year");
+  measures.emplace_back("median first year");
   std::string second_row;
   const std::string header = measure_headers(members, measures, second_row);
   const bool two_rows = !second_row.empty();

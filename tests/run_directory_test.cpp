@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <fstream>
 
 namespace districtcast {
@@ -145,13 +147,22 @@ TEST(RunDirectory, RefusesAFileAsTarget) {
 }
 
 TEST(RunDirectory, ReadOnlyParentIsAnIoProblem) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
   const testing::TempDir tmp;
   fs::create_directory(tmp.path() / "ro");
-  fs::permissions(tmp.path() / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+  std::optional<testing::ScratchMount> mount;  // root ignores permissions, not a read-only mount
+  if (::geteuid() == 0) {
+    mount.emplace(testing::ScratchMount::read_only(tmp.path() / "ro"));
+    if (!mount->ok()) GTEST_SKIP() << mount->why_not();
+  } else {
+    fs::permissions(tmp.path() / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+  }
   DirectoryProblem problem;
   EXPECT_FALSE(RunDirectory::prepare(tmp.path() / "ro" / "r", false, kRunFiles, problem));
   EXPECT_FALSE(problem.usage_error);
+  EXPECT_TRUE(problem.message.find("Read-only file system") != std::string::npos ||
+              problem.message.find("Permission denied") != std::string::npos)
+      << problem.message;
+  EXPECT_TRUE(fs::is_empty(tmp.path() / "ro"));
 }
 
 TEST(RunDirectory, DefaultDirectoryIsScenarioThenUtcTimestamp) {
