@@ -94,7 +94,6 @@ void finish_catalog_run(Catalog& catalog, RunRecord r, RunStatus status, const s
 
 /// Simulates into the staging directory and commits it; prints the summary and the directory.
 int execute_run(Scenario scenario, const RunOptions& o, unsigned threads, RunDirectory& directory, Catalog& catalog) {
-  install_interrupt_handlers();
   const RunRecord record = begin_catalog_run(catalog, scenario, threads, directory);
   ProgressBar bar(scenario.paths, !o.flags.quiet && ::isatty(STDERR_FILENO) == 1);
   RunJobOptions job;
@@ -194,6 +193,9 @@ int run_command(const Args& args) {
     return kUsageOrInvalidInput;
   }
 
+  // From here on a signal only sets a flag: the run stops between blocks and the staging directory made
+  // next is removed (a signal before the handlers existed would kill the process and leave it behind).
+  install_interrupt_handlers();
   const bool default_location = o.out.empty();
   const std::filesystem::path target =
       default_location ? default_run_directory("outputs", scenario.name) : std::filesystem::path(o.out);

@@ -20,6 +20,12 @@
 #define DISTRICTCAST_TSAN_RELEASE(p) static_cast<void>(p)
 #endif
 
+namespace {
+/// ThreadSanitizer sync object (its address only): released once the pipeline's filters are built, acquired
+/// by every stage before it reads its lambda's captures, which TBB hands to its workers without TSan seeing it.
+char tsan_pipeline_start = 0;
+}  // namespace
+
 namespace districtcast {
 namespace {
 
@@ -81,13 +87,12 @@ RunOutcome run_parallel(const Simulation& simulation, const RunSettings& setting
   // Honour --threads even above the core count (TBB otherwise caps workers at cores - 1).
   const oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism, settings.threads);
   oneapi::tbb::task_arena arena(static_cast<int>(settings.threads));
-  DISTRICTCAST_TSAN_RELEASE(&next_first);  // everything written before the pipeline -> its first stage
   arena.execute([&] {
-    oneapi::tbb::parallel_pipeline(
-        tokens,
+    const oneapi::tbb::filter<void, void> stages =
         oneapi::tbb::make_filter<void, Block*>(
             oneapi::tbb::filter_mode::serial_in_order,
             [&](oneapi::tbb::flow_control& control) -> Block* {
+              DISTRICTCAST_TSAN_ACQUIRE(&tsan_pipeline_start);  // before reading the captures
               DISTRICTCAST_TSAN_ACQUIRE(&next_first);
               if (next_first >= end || cancelled(settings)) {
                 DISTRICTCAST_TSAN_RELEASE(&next_first);
@@ -103,6 +108,7 @@ RunOutcome run_parallel(const Simulation& simulation, const RunSettings& setting
             oneapi::tbb::make_filter<Block*, Block*>(
                 oneapi::tbb::filter_mode::parallel,
                 [&](Block* block) {
+                  DISTRICTCAST_TSAN_ACQUIRE(&tsan_pipeline_start);
                   DISTRICTCAST_TSAN_ACQUIRE(block);
                   block->result =
                       simulate_block(simulation, settings.seed, block->first, block->count, &sketches.local());
@@ -110,15 +116,21 @@ RunOutcome run_parallel(const Simulation& simulation, const RunSettings& setting
                   return block;
                 }) &
             oneapi::tbb::make_filter<Block*, void>(oneapi::tbb::filter_mode::serial_in_order, [&](Block* block) {
+              DISTRICTCAST_TSAN_ACQUIRE(&tsan_pipeline_start);
               DISTRICTCAST_TSAN_ACQUIRE(block);
               DISTRICTCAST_TSAN_ACQUIRE(&outcome);
               const std::unique_ptr<Block> owned(block);
               outcome.totals->merge(*owned->result);
               if (settings.on_progress) settings.on_progress(outcome.totals->simulated_paths());
               DISTRICTCAST_TSAN_RELEASE(&outcome);
-            }));
+            });
+    // The filters (and the captures in them) were built here; the stages read them on TBB's workers.
+    DISTRICTCAST_TSAN_RELEASE(&tsan_pipeline_start);
+    DISTRICTCAST_TSAN_RELEASE(&next_first);
+    oneapi::tbb::parallel_pipeline(tokens, stages);
   });
   DISTRICTCAST_TSAN_ACQUIRE(&outcome);  // the last stage (and, through it, every stage-2 sketch write) -> here
+  DISTRICTCAST_TSAN_ACQUIRE(&next_first);  // the first stage's last call (the one that stopped) -> here
   for (const SketchSet& set : sketches) outcome.totals->merge_sketches(set);
   outcome.cancelled = outcome.totals->simulated_paths() - paths_before < settings.paths;
   return outcome;
