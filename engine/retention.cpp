@@ -185,7 +185,7 @@ RetentionOutcome apply_retention(Catalog& catalog, const std::string& batch_name
     try {
       catalog.delete_batch(batch.id);
     } catch (const CatalogError& error) {
-      outcome.problems.push_back(error.what());
+      outcome.problems.emplace_back(error.what());
       continue;
     }
     outcome.pruned.push_back(batch);

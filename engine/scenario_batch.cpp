@@ -316,7 +316,7 @@ BatchPlan plan_batch_file(const std::string& item, const std::vector<OverrideSpe
   }
   const auto parsed = parse_yaml(*text, item, plan.errors);
   if (!parsed) return plan;
-  const YAML::Node root = *parsed;
+  const YAML::Node& root = *parsed;
   Validator v(item);
   if (!v.check_map(root, "", to_strings({"kind", "name", "out", "paths", "seed", "set", "scenarios", "schedule",
                                           "retention", "compare_with", "alerts", "catalog"}))) {

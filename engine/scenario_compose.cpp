@@ -152,7 +152,7 @@ public:
     return node;
   }
   /// A new node written by `origin` (a key created by an override).
-  YAML::Node made_at(YAML::Node node, const Origin& origin) {
+  YAML::Node made_at(const YAML::Node& node, const Origin& origin) {
     sources_.add_node(node, origin);
     return node;
   }

@@ -314,8 +314,8 @@ void read_scheduled_shocks(Validator& v, const YAML::Node& node, const std::stri
       }
     }
     if (auto n = v.required(entry, epath, "year")) {
-      const auto first = static_cast<std::uint64_t>(s.base_year + 1);
-      const auto last = static_cast<std::uint64_t>(s.base_year + s.horizon);
+      const auto first = static_cast<std::uint64_t>(s.base_year) + 1;
+      const auto last = static_cast<std::uint64_t>(s.base_year) + static_cast<std::uint64_t>(s.horizon);
       shock.year = static_cast<int>(v.unsigned_integer(*n, Validator::join(epath, "year"), first, last).value_or(first));
     }
     const std::string key = "scheduled_shocks." + shock.name;

@@ -138,7 +138,7 @@ public:
         error(key, path, "keys must be plain words");
         continue;
       }
-      const std::string name = key.Scalar();
+      const std::string& name = key.Scalar();
       const std::string key_path = join(path, name);
       key_nodes_.emplace(key_path, key);
       if (!seen.insert(name).second) {
