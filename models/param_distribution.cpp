@@ -150,8 +150,8 @@ double ParamDistribution::standard_deviation() const noexcept {
 double ParamDistribution::support_low() const noexcept {
   switch (family) {
     case ParamFamily::normal: return args[1] == 0.0 ? args[0] : -kInfinity;
-    case ParamFamily::uniform: return args[0];
-    case ParamFamily::triangular: return args[0];
+    case ParamFamily::uniform:
+    case ParamFamily::triangular: return args[0];  // both are [low, ...]
     case ParamFamily::lognormal: return args[1] == 0.0 ? std::exp(args[0]) : 0.0;
     case ParamFamily::beta: return args[2];
   }
