@@ -36,22 +36,24 @@ namespace {
 namespace fs = std::filesystem;
 using testing::TempDir;
 
-#if defined(__SANITIZE_ADDRESS__)
-#define DISTRICTCAST_FUZZ_REPLAY_ASAN 1
+// Under AddressSanitizer or ThreadSanitizer (whose shadow memory needs terabytes of address space and whose
+// runs are slower) the child gets no address-space limit and more time.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define DISTRICTCAST_FUZZ_REPLAY_SANITIZED 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DISTRICTCAST_FUZZ_REPLAY_ASAN 1
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define DISTRICTCAST_FUZZ_REPLAY_SANITIZED 1
 #endif
 #endif
 
 /// Slowest accepted load of one input: the fuzzers' limit is 10 s under sanitizers; a normal build is far faster.
-#ifdef DISTRICTCAST_FUZZ_REPLAY_ASAN
+#ifdef DISTRICTCAST_FUZZ_REPLAY_SANITIZED
 constexpr auto kMaxLoadTime = std::chrono::seconds(50);
 #else
 constexpr auto kMaxLoadTime = std::chrono::seconds(10);
 #endif
-/// Address-space limit of the child that loads one input (the fuzzers' -rss_limit_mb is 2048); not under ASan,
-/// whose shadow memory needs terabytes of address space.
+/// Address-space limit of the child that loads one input (the fuzzers' -rss_limit_mb is 2048); not under ASan or
+/// TSan, whose shadow memory needs terabytes of address space.
 constexpr rlim_t kMaxAddressSpace = rlim_t{4} << 30;
 
 std::vector<fs::path> inputs_in(const std::string& dir) {
@@ -147,7 +149,7 @@ void replay(const fs::path& file) {
   const pid_t child = ::fork();
   ASSERT_GE(child, 0) << "fork failed";
   if (child == 0) {
-#ifndef DISTRICTCAST_FUZZ_REPLAY_ASAN
+#ifndef DISTRICTCAST_FUZZ_REPLAY_SANITIZED
     const rlimit limit{kMaxAddressSpace, kMaxAddressSpace};
     ::setrlimit(RLIMIT_AS, &limit);
 #endif
