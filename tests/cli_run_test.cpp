@@ -389,19 +389,26 @@ TEST(CliRun, OneSummaryLineOnStderrWhenNotATerminalAndNothingWhenQuiet) {
   EXPECT_EQ(last_line(q.out), (tmp.path() / "b").string());
 }
 
+/// Waits (polling every 20 ms, at most `limit`) until an entry of `dir` starts with `prefix`: a run's hidden
+/// staging directory, i.e. the run has started. True when it appeared.
+bool staging_appears(const fs::path& dir, const std::string& prefix, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    for (const auto& e : fs::directory_iterator(dir)) {
+      if (e.path().filename().string().rfind(prefix, 0) == 0) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 TEST(CliRun, InterruptLeavesNoResultDirectory) {
   const testing::TempDir tmp;
   const fs::path out = tmp.path() / "r";
   const pid_t child = testing::spawn_cli(
       {"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "100000000", "--out", out.string()});
   // Wait until the staging directory exists (the run has started), then press Ctrl-C.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  bool started = false;
-  while (!started && std::chrono::steady_clock::now() < deadline) {
-    for (const auto& e : fs::directory_iterator(tmp.path())) started |= e.path().filename().string().find(".r.partial") == 0;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_TRUE(started);
+  ASSERT_TRUE(staging_appears(tmp.path(), ".r.partial", std::chrono::seconds(20)));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   ::kill(child, SIGINT);
   EXPECT_EQ(testing::wait_exit_code(child), 130);
@@ -510,13 +517,7 @@ TEST(CliRunSignals, SigtermWithOutLeavesNoResultDirectory) {
   const fs::path out = tmp.path() / "r";
   const pid_t child = testing::spawn_cli(
       {"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "100000000", "--out", out.string()});
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  bool started = false;
-  while (!started && std::chrono::steady_clock::now() < deadline) {
-    for (const auto& e : fs::directory_iterator(tmp.path())) started |= e.path().filename().string().find(".r.partial") == 0;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ASSERT_TRUE(started);
+  ASSERT_TRUE(staging_appears(tmp.path(), ".r.partial", std::chrono::seconds(60)));
   ::kill(child, SIGTERM);
   EXPECT_EQ(testing::wait_exit_code(child), 130);
   EXPECT_TRUE(fs::is_empty(tmp.path())) << listing(tmp.path());
