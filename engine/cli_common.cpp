@@ -184,10 +184,9 @@ std::string apply_run_flags(Scenario& scenario, const RunFlags& flags) {
   if (scenario.antithetic && scenario.paths % 2 != 0) {
     return fmt::format("the scenario uses antithetic pairs, so --paths must be even (got {})", scenario.paths);
   }
-  if (const auto most = std::max(scenario.paths, scenario.precision ? scenario.precision->max_paths : 0);
-      static_cast<double>(most) * scenario.horizon > kMaxPathYears) {
-    return fmt::format("{} paths x {} years is over the limit of {:.0e} path-years", with_thousands(most),
-                       scenario.horizon, kMaxPathYears);
+  if (auto problem = path_years_problem(
+          std::max(scenario.paths, scenario.precision ? scenario.precision->max_paths : 0), scenario.horizon)) {
+    return *std::move(problem);
   }
   if (scenario.precision) {
     if (!flags.max_paths) scenario.precision->max_paths = std::max(scenario.precision->max_paths, scenario.paths);

@@ -1,6 +1,7 @@
 #include "engine/scenario_loader.hpp"
 
 #include "engine/correlation.hpp"
+#include "engine/progress.hpp"
 #include "engine/quantile_names.hpp"
 #include "engine/random_stream.hpp"
 #include "engine/scenario_compose_detail.hpp"
@@ -369,17 +370,13 @@ void check_even_paths(Validator& v, const YAML::Node& root, const Scenario& s) {
 
 /// paths x horizon (and precision.max_paths x horizon) within kMaxPathYears.
 void check_path_years(Validator& v, const YAML::Node& root, const Scenario& s) {
-  const auto over = [&](std::uint64_t paths) { return static_cast<double>(paths) * s.horizon > kMaxPathYears; };
-  const auto message = [&](std::uint64_t paths) {
-    return fmt::format("{} paths x {} years is over the limit of {:.0e} path-years (docs/scenario-format.md, "
-                       "\"Limits\")",
-                       paths, s.horizon, kMaxPathYears);
-  };
-  if (over(s.paths)) {
+  if (const auto problem = path_years_problem(s.paths, s.horizon)) {
     const auto n = Validator::optional(root, "paths");
-    v.error(n ? *n : root, "paths", message(s.paths));
-  } else if (s.precision && over(s.precision->max_paths)) {
-    v.error(root["precision"], "precision.max_paths", message(s.precision->max_paths));
+    v.error(n ? *n : root, "paths", *problem);
+  } else if (s.precision) {
+    if (const auto max_problem = path_years_problem(s.precision->max_paths, s.horizon)) {
+      v.error(root["precision"], "precision.max_paths", *max_problem);
+    }
   }
 }
 
@@ -467,6 +464,13 @@ Scenario read_scenario_root(Validator& v, const YAML::Node& root, const std::str
 }
 
 }  // namespace scenario_detail
+
+std::optional<std::string> path_years_problem(std::uint64_t paths, int horizon) {
+  if (static_cast<double>(paths) * horizon <= kMaxPathYears) return std::nullopt;
+  return fmt::format("{} paths x {} years is over the limit of {:.0e} path-years (docs/scenario-format.md, "
+                     "\"Limits\")",
+                     with_thousands(paths), horizon, kMaxPathYears);
+}
 
 // load_scenario_text() and load_scenario_file() are in scenario_compose.cpp: they compose (extends) first.
 

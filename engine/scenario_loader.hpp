@@ -32,6 +32,10 @@ inline constexpr std::size_t kMaxOvertakingPairs = 2000;
 /// much less by default).
 inline constexpr double kMaxPathYears = 1e11;
 
+/// Empty when `paths` x `horizon` is within kMaxPathYears; otherwise the message saying it is over the
+/// limit (used by the validator for the file and by the CLI after --paths / --max-paths).
+[[nodiscard]] std::optional<std::string> path_years_problem(std::uint64_t paths, int horizon);
+
 /// Either a validated scenario or every problem found (never both).
 struct LoadResult {
   std::optional<Scenario> scenario;

@@ -8,7 +8,8 @@ namespace districtcast::scenario_detail {
 
 /// A base-year GDP the simulation can carry: positive, normal (not below the smallest normal double) and at
 /// most kMaxGdpLevel, where a path's level is reported as an overflow (docs/models.md, "Numerical safety").
-inline const Range kGdpLevel{kMinGdpLevel, kMaxGdpLevel};
+/// The message rounds DBL_MIN (2.2250738585072014e-308 printed exactly).
+inline const Range kGdpLevel{kMinGdpLevel, kMaxGdpLevel, false, false, "must be in [2.2e-308, 1e+140]"};
 namespace {
 
 const std::regex kIdPattern{"[a-z0-9_]+"};

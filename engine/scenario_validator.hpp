@@ -37,6 +37,9 @@ struct Range {
   double high = std::numeric_limits<double>::infinity();
   bool low_open = false;
   bool high_open = false;
+  /// When set, the message describe() returns instead of one printed from the bounds (for bounds such as
+  /// DBL_MIN whose shortest exact decimal form is unreadable).
+  const char* wording = nullptr;
 
   [[nodiscard]] bool contains(double x) const {
     const bool above = low_open ? x > low : x >= low;
@@ -44,6 +47,7 @@ struct Range {
     return above && below;
   }
   [[nodiscard]] std::string describe() const {
+    if (wording != nullptr) return wording;
     const bool has_low = std::isfinite(low);
     const bool has_high = std::isfinite(high);
     if (has_low && has_high) {

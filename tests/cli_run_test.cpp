@@ -311,6 +311,20 @@ TEST(CliRun, AntitheticRunsAreByteIdenticalForAnyThreadsAndNeedEvenPaths) {
   EXPECT_FALSE(fs::exists(tmp.path() / "odd"));
 }
 
+TEST(CliRun, PathsFromTheCommandLineAreHeldToThePathYearsLimit) {
+  // 4 x 10^9 paths x 100 years is over the 10^11 path-years limit the validator applies to the file; --paths
+  // comes after validation, so `run` checks it again (with the same message) before estimating anything,
+  // even with --force.
+  const testing::TempDir tmp;
+  const fs::path out = tmp.path() / "huge";
+  const auto r = run_cli({"run", source_path("scenarios/trillion_club.yaml").string(), "--set", "horizon=100",
+                          "--paths", "4000000000", "--force", "--out", out.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("4,000,000,000 paths x 100 years is over the limit of 1e+11 path-years"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST(CliRun, ResultFilesAreByteIdenticalForEverySimdKernel) {
   // DISTRICTCAST_SIMD picks the normal kernel (generic, avx2, avx512 where the CPU has it); results must not
   // depend on it, and the manifest names the kernel used.

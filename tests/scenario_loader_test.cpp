@@ -564,7 +564,7 @@ districts:
     gdp: 0
     growth: {mean: 0.05, volatility: 0.02}
 )yaml",
-       "districts[0].gdp", "must be in [2.2250738585072014e-308, 1e+140] (got 0)", 5, 10},
+       "districts[0].gdp", "must be in [2.2e-308, 1e+140] (got 0)", 5, 10},
       {R"yaml(base_year: 2024
 horizon: 5
 seed: -1
@@ -1169,6 +1169,16 @@ TEST(ScenarioLoader, PrecisionBlock) {
     EXPECT_NE(r.errors[0].message.find(c.words), std::string::npos) << r.errors[0].to_string();
     EXPECT_EQ(r.errors[0].line, 5) << c.yaml;
   }
+}
+
+TEST(PathYearsProblem, TheLimitItselfIsAllowedAndOnePathMoreIsNot) {
+  // 10^11 path-years: 10^9 paths x 100 years is exactly the limit.
+  EXPECT_FALSE(path_years_problem(1'000'000'000, 100).has_value());
+  EXPECT_FALSE(path_years_problem(1, 200).has_value());
+  const auto over = path_years_problem(1'000'000'001, 100);
+  ASSERT_TRUE(over.has_value());
+  EXPECT_EQ(*over, "1,000,000,001 paths x 100 years is over the limit of 1e+11 path-years "
+                   "(docs/scenario-format.md, \"Limits\")");
 }
 
 }  // namespace
