@@ -13,11 +13,14 @@
 #include <unistd.h>
 
 #include <array>
-#include <cmath>
+#include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -107,28 +110,49 @@ fs::path TempDir::write(const std::string& name, const std::string& text) const 
 
 namespace {
 
-/// The run catalog of commands a test starts without --catalog and without DISTRICTCAST_CATALOG set: one per
-/// test process in the temp directory (not outputs/ under the test's working directory), removed at exit.
-class DefaultTestCatalog {
+/// Where a command a test starts without --catalog and without DISTRICTCAST_CATALOG set records its runs:
+/// one catalog per test (not per process: tests sharing a process, as in the sharded sanitizer runs of
+/// scripts/test, never see each other's runs), in the temp directory rather than outputs/ under the test's
+/// working directory; every file is removed at exit.
+class DefaultTestCatalogs {
 public:
-  DefaultTestCatalog()
-      : file_(fs::temp_directory_path() / ("districtcast-test-catalog-" + std::to_string(::getpid()) + ".sqlite")) {}
-  ~DefaultTestCatalog() {
+  DefaultTestCatalogs() = default;
+  DefaultTestCatalogs(const DefaultTestCatalogs&) = delete;
+  DefaultTestCatalogs& operator=(const DefaultTestCatalogs&) = delete;
+  ~DefaultTestCatalogs() {
     std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file_.string() + suffix, ec);
+    for (const auto& [name, file] : files_) {
+      for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file.string() + suffix, ec);
+    }
   }
-  /// In a forked child before exec: points DISTRICTCAST_CATALOG at the file unless the test set it.
-  void export_unless_set() const {
-    if (std::getenv("DISTRICTCAST_CATALOG") == nullptr) ::setenv("DISTRICTCAST_CATALOG", file_.c_str(), 1);
+  /// The catalog of the running test (named after it; "outside-tests" outside one).
+  fs::path for_current_test() {
+    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = info == nullptr ? "outside-tests" : std::string(info->test_suite_name()) + "." + info->name();
+    for (char& c : name) {
+      if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '.' && c != '-') c = '_';
+    }
+    const std::lock_guard lock(mutex_);
+    const auto [it, added] = files_.try_emplace(
+        name, fs::temp_directory_path() / ("districtcast-test-catalog-" + std::to_string(::getpid()) + "-" + name +
+                                           ".sqlite"));
+    return it->second;
   }
 
 private:
-  fs::path file_;
+  std::mutex mutex_;
+  std::map<std::string, fs::path> files_;
 };
 
-const DefaultTestCatalog& default_test_catalog() {
-  static const DefaultTestCatalog catalog;
-  return catalog;
+/// The catalog run_cli() and spawn_cli() give a command (see DefaultTestCatalogs).
+fs::path default_test_catalog() {
+  static DefaultTestCatalogs catalogs;
+  return catalogs.for_current_test();
+}
+
+/// In a forked child before exec: points DISTRICTCAST_CATALOG at `catalog` unless the test set it.
+void export_catalog_unless_set(const fs::path& catalog) {
+  if (std::getenv("DISTRICTCAST_CATALOG") == nullptr) ::setenv("DISTRICTCAST_CATALOG", catalog.c_str(), 1);
 }
 
 std::string drain(int fd) {
@@ -151,11 +175,11 @@ CommandResult run_cli_guarded(const std::vector<std::string>& args, const CliGua
   const fs::path out_file = fs::temp_directory_path() / ("districtcast-out-" + std::to_string(::getpid()) + "-" +
                                                          std::to_string(std::random_device{}()));
   const fs::path err_file = fs::path(out_file.string() + ".err");
-  const DefaultTestCatalog& catalog = default_test_catalog();
+  const fs::path catalog = default_test_catalog();
   const pid_t child = ::fork();
   if (child == 0) {
     if (!guard.cwd.empty() && ::chdir(guard.cwd.c_str()) != 0) ::_exit(127);
-    catalog.export_unless_set();
+    export_catalog_unless_set(catalog);
     if (guard.without_file_permission_override && ::geteuid() == 0) {
       // Root keeps the capabilities of its bounding set across exec: dropping these two there makes the
       // command subject to file permissions like any user.
@@ -205,11 +229,11 @@ CommandResult run_cli_guarded(const std::vector<std::string>& args, const CliGua
 }
 
 pid_t spawn_cli(const std::vector<std::string>& args, const fs::path& cwd) {
-  const DefaultTestCatalog& catalog = default_test_catalog();
+  const fs::path catalog = default_test_catalog();
   const pid_t child = ::fork();
   if (child == 0) {
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
-    catalog.export_unless_set();
+    export_catalog_unless_set(catalog);
     const int null = ::open("/dev/null", O_RDWR);
     ::dup2(null, 0);
     ::dup2(null, 1);
