@@ -1,19 +1,14 @@
 #include "engine/scenario_models.hpp"
 #include "engine/numeric_faults.hpp"
 
-#include <fmt/format.h>
-
 #include <numeric>
 #include <regex>
-#include <string>
 
 namespace districtcast::scenario_detail {
 
 /// A base-year GDP the simulation can carry: positive, normal (not below the smallest normal double) and at
 /// most kMaxGdpLevel, where a path's level is reported as an overflow (docs/models.md, "Numerical safety").
-/// The message rounds DBL_MIN (2.2250738585072014e-308 printed exactly) to "2.2e-308".
-inline const std::string kGdpLevelWording = fmt::format("must be in [{:.2g}, {:g}]", kMinGdpLevel, kMaxGdpLevel);
-inline const Range kGdpLevel{kMinGdpLevel, kMaxGdpLevel, false, false, kGdpLevelWording.c_str()};
+inline const Range kGdpLevel{kMinGdpLevel, kMaxGdpLevel};
 namespace {
 
 const std::regex kIdPattern{"[a-z0-9_]+"};

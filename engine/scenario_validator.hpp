@@ -37,24 +37,21 @@ struct Range {
   double high = std::numeric_limits<double>::infinity();
   bool low_open = false;
   bool high_open = false;
-  /// When set, the message describe() returns instead of one printed from the bounds (for bounds such as
-  /// DBL_MIN whose shortest exact decimal form is unreadable).
-  const char* wording = nullptr;
 
   [[nodiscard]] bool contains(double x) const {
     const bool above = low_open ? x > low : x >= low;
     const bool below = high_open ? x < high : x <= high;
     return above && below;
   }
+  /// The bounds are printed to 6 significant digits (DBL_MIN as 2.22507e-308, not its exact 17 digits).
   [[nodiscard]] std::string describe() const {
-    if (wording != nullptr) return wording;
     const bool has_low = std::isfinite(low);
     const bool has_high = std::isfinite(high);
     if (has_low && has_high) {
-      return fmt::format("must be in {}{}, {}{}", low_open ? "(" : "[", low, high, high_open ? ")" : "]");
+      return fmt::format("must be in {}{:.6g}, {:.6g}{}", low_open ? "(" : "[", low, high, high_open ? ")" : "]");
     }
-    if (has_low) return fmt::format("must be {} {}", low_open ? ">" : ">=", low);
-    if (has_high) return fmt::format("must be {} {}", high_open ? "<" : "<=", high);
+    if (has_low) return fmt::format("must be {} {:.6g}", low_open ? ">" : ">=", low);
+    if (has_high) return fmt::format("must be {} {:.6g}", high_open ? "<" : "<=", high);
     return "must be a finite number";
   }
 };

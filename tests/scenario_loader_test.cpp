@@ -564,7 +564,7 @@ districts:
     gdp: 0
     growth: {mean: 0.05, volatility: 0.02}
 )yaml",
-       "districts[0].gdp", "must be in [2.2e-308, 1e+140] (got 0)", 5, 10},
+       "districts[0].gdp", "must be in [2.22507e-308, 1e+140] (got 0)", 5, 10},
       {R"yaml(base_year: 2024
 horizon: 5
 seed: -1
