@@ -506,14 +506,8 @@ TEST(CliRunDisks, AFullDiskIsAClearErrorAndLeavesNoDirectory) {
 TEST(CliRunDisks, AReadOnlyOutputDirectoryIsAClearErrorAndLeavesNothing) {
   const testing::TempDir tmp;
   const fs::path locked = tmp.path() / "locked";
-  std::optional<testing::ScratchMount> mount;
-  if (::geteuid() == 0) {
-    mount.emplace(testing::ScratchMount::read_only(locked));
-    if (!mount->ok()) GTEST_SKIP() << mount->why_not();
-  } else {
-    fs::create_directories(locked);
-    fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
-  }
+  const auto mount = testing::ScratchMount::unwritable(locked);
+  if (!mount.ok()) GTEST_SKIP() << mount.why_not();
   for (const std::string& out : std::vector<std::string>{(locked / "r").string(), ""}) {
     std::vector<std::string> args{"run", source_path("scenarios/trillion_club.yaml").string(), "--paths", "200", "--quiet"};
     if (!out.empty()) args.insert(args.end(), {"--out", out});

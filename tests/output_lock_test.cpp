@@ -88,13 +88,8 @@ TEST(OutputLock, LockFileNames) {
 
 TEST(OutputLock, AnUnwritableDirectoryIsAnErrorNotBusy) {
   const testing::TempDir tmp;
-  std::optional<testing::ScratchMount> mount;  // root ignores permissions, not a read-only mount
-  if (::geteuid() == 0) {
-    mount.emplace(testing::ScratchMount::read_only(tmp.path()));
-    if (!mount->ok()) GTEST_SKIP() << mount->why_not();
-  } else {
-    fs::permissions(tmp.path(), fs::perms::owner_read | fs::perms::owner_exec);
-  }
+  const auto locked = testing::ScratchMount::unwritable(tmp.path());
+  if (!locked.ok()) GTEST_SKIP() << locked.why_not();
   LockProblem problem;
   EXPECT_FALSE(OutputLock::try_acquire(tmp.path() / "x" / ".lock", "c", problem));
   EXPECT_FALSE(problem.busy);

@@ -280,19 +280,10 @@ TEST_F(RetentionApply, UnremovableDirectoryKeepsTheRow) {
   const auto stuck = add_batch("2026-11-01T02:00:00Z", "20261101T020000Z");
   const auto newest = add_batch("2026-11-29T02:00:00Z", "20261129T020000Z");
   const fs::path stuck_scenario = out_root_ / "20261101T020000Z" / "baseline";
-  std::optional<testing::ScratchMount> mount;  // root may remove anything, except from a read-only mount
-  if (::geteuid() == 0) {
-    mount.emplace(testing::ScratchMount::read_only(stuck_scenario));
-    if (!mount->ok()) GTEST_SKIP() << mount->why_not();
-  } else {
-    fs::permissions(stuck_scenario, fs::perms::owner_write, fs::perm_options::remove);
-  }
+  std::optional<testing::ScratchMount> locked(testing::ScratchMount::unwritable(stuck_scenario));
+  if (!locked->ok()) GTEST_SKIP() << locked->why_not();
   const auto outcome = apply_retention(*catalog_, "nightly", out_root_, policy(1, std::nullopt), 0, now_for_tests());
-  if (mount) {
-    mount.reset();
-  } else {
-    fs::permissions(stuck_scenario, fs::perms::owner_write, fs::perm_options::add);
-  }
+  locked.reset();
   EXPECT_TRUE(outcome.pruned.empty());
   ASSERT_EQ(outcome.problems.size(), 1u);
   EXPECT_NE(outcome.problems[0].find("cannot remove"), std::string::npos) << outcome.problems[0];

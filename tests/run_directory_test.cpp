@@ -148,14 +148,8 @@ TEST(RunDirectory, RefusesAFileAsTarget) {
 
 TEST(RunDirectory, ReadOnlyParentIsAnIoProblem) {
   const testing::TempDir tmp;
-  fs::create_directory(tmp.path() / "ro");
-  std::optional<testing::ScratchMount> mount;  // root ignores permissions, not a read-only mount
-  if (::geteuid() == 0) {
-    mount.emplace(testing::ScratchMount::read_only(tmp.path() / "ro"));
-    if (!mount->ok()) GTEST_SKIP() << mount->why_not();
-  } else {
-    fs::permissions(tmp.path() / "ro", fs::perms::owner_read | fs::perms::owner_exec);
-  }
+  const auto locked = testing::ScratchMount::unwritable(tmp.path() / "ro");
+  if (!locked.ok()) GTEST_SKIP() << locked.why_not();
   DirectoryProblem problem;
   EXPECT_FALSE(RunDirectory::prepare(tmp.path() / "ro" / "r", false, kRunFiles, problem));
   EXPECT_FALSE(problem.usage_error);

@@ -78,13 +78,33 @@ ScratchMount ScratchMount::read_only(const fs::path& directory) {
   return m;
 }
 
+ScratchMount ScratchMount::unwritable(const fs::path& directory) {
+  if (::geteuid() == 0) return read_only(directory);
+  ScratchMount m;
+  m.directory_ = directory;
+  fs::create_directories(directory);
+  const fs::perms before = fs::status(directory).permissions();
+  fs::permissions(directory, fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
+                  fs::perm_options::remove);
+  m.restore_permissions_ = before;
+  return m;
+}
+
 ScratchMount::ScratchMount(ScratchMount&& other) noexcept
-    : directory_(std::move(other.directory_)), mounted_(other.mounted_), why_not_(std::move(other.why_not_)) {
+    : directory_(std::move(other.directory_)),
+      mounted_(other.mounted_),
+      restore_permissions_(other.restore_permissions_),
+      why_not_(std::move(other.why_not_)) {
   other.mounted_ = false;
+  other.restore_permissions_.reset();
 }
 
 ScratchMount::~ScratchMount() {
   if (mounted_) ::umount2(directory_.c_str(), MNT_DETACH);
+  if (restore_permissions_) {
+    std::error_code ec;
+    fs::permissions(directory_, *restore_permissions_, ec);
+  }
 }
 
 TempDir::TempDir() {

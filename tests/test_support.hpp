@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,12 +60,15 @@ public:
   static ScratchMount tmpfs(const std::filesystem::path& directory, std::size_t bytes);
   /// `directory` bind-mounted over itself read-only; check ok().
   static ScratchMount read_only(const std::filesystem::path& directory);
+  /// `directory` (created if absent) made unwritable for this process until destruction: as root, who ignores
+  /// permissions, read_only(); otherwise its write permissions are removed (and restored afterwards).
+  static ScratchMount unwritable(const std::filesystem::path& directory);
   ScratchMount(ScratchMount&& other) noexcept;
   ScratchMount& operator=(ScratchMount&&) = delete;
   ScratchMount(const ScratchMount&) = delete;
   ScratchMount& operator=(const ScratchMount&) = delete;
   ~ScratchMount();
-  [[nodiscard]] bool ok() const noexcept { return mounted_; }
+  [[nodiscard]] bool ok() const noexcept { return mounted_ || restore_permissions_.has_value(); }
   /// Why the mount could not be made (for GTEST_SKIP), when !ok().
   [[nodiscard]] const std::string& why_not() const noexcept { return why_not_; }
 
@@ -72,6 +76,7 @@ private:
   ScratchMount() = default;
   std::filesystem::path directory_;
   bool mounted_ = false;
+  std::optional<std::filesystem::perms> restore_permissions_;  ///< unwritable() without root
   std::string why_not_;
 };
 
